@@ -1,0 +1,29 @@
+# Two commands on a fresh machine: `make demo` runs the workflow on the embedded toy world, `make test` the tests.
+# Both create the virtualenv and install the pinned stack first (torch 2.13.0 CPU from the local wheel).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt constraints.txt | md5sum | cut -c1-12)
+
+.PHONY: install demo test dry-run-paper clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -r requirements.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+demo: $(STAMP)
+	$(BIN)/snakemake --profile profiles/default
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+dry-run-paper: $(STAMP)
+	$(BIN)/snakemake -n --configfile config/paper.yaml
+
+clean:
+	rm -rf results .snakemake

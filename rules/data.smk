@@ -1,0 +1,84 @@
+# Data stage: fetch (hub) and check the corpus, write the recipe's seed shards and the SFT instruction data.
+
+
+rule download_hub_corpus:
+    output:
+        corpus="results/data/corpus.download.parquet",
+    params:
+        dataset=config["corpus"]["source"],
+        file=config["corpus"]["hub_file"],
+    conda:
+        "../envs/data.yaml"
+    log:
+        "results/logs/download_hub_corpus.log",
+    script:
+        "../workflow_scripts/download_hub_corpus.py"
+
+
+rule check_corpus:
+    input:
+        corpus=corpus_path(),
+    output:
+        corpus="results/data/corpus.parquet",
+    params:
+        languages=LANGUAGES,
+    conda:
+        "../envs/data.yaml"
+    log:
+        "results/logs/check_corpus.log",
+    script:
+        "../workflow_scripts/check_corpus.py"
+
+
+checkpoint make_seed_shards:
+    input:
+        corpus="results/data/corpus.parquet",
+    output:
+        shards=directory("results/data/seed_shards"),
+        manifest=SEED_MANIFEST,
+    params:
+        languages=LANGUAGES,
+        shard_size=config["data"]["shard_size"],
+    conda:
+        "../envs/data.yaml"
+    log:
+        "results/logs/make_seed_shards.log",
+    script:
+        "../workflow_scripts/make_seed_shards.py"
+
+
+rule make_sft_data:
+    input:
+        corpus="results/data/corpus.parquet",
+        model=model_files("base"),
+    output:
+        data="results/data/sft.parquet",
+    params:
+        tokenizer=model_location,
+        trust_remote_code=config["model"]["trust_remote_code"],
+        prompt_seed=config["data"]["prompt_seed"],
+        max_tokens=config["data"]["max_tokens"],
+    conda:
+        "../envs/data.yaml"
+    log:
+        "results/logs/make_sft_data.log",
+    script:
+        "../workflow_scripts/make_sft_data.py"
+
+
+rule download_flores:
+    output:
+        files=expand(
+            f"{FLORES_DOWNLOAD}/{{split}}/{{code}}.{{split}}",
+            split=sorted({testset["split"] for testset in TESTSETS.values()}),
+            code=[language(code).flores for code in LANGUAGES],
+        ),
+    params:
+        url=FLORES_URL,
+        splits=sorted({testset["split"] for testset in TESTSETS.values()}),
+    conda:
+        "../envs/data.yaml"
+    log:
+        "results/logs/download_flores.log",
+    script:
+        "../workflow_scripts/download_flores.py"

@@ -1,0 +1,26 @@
+# SFT stage: the English-centric instruction model every later stage starts from.
+
+
+rule train_sft:
+    input:
+        data="results/data/sft.parquet",
+        model=model_files("base"),
+    output:
+        model=expand("results/models/sft/{file}", file=LOCAL_MODEL_FILES),
+        log_history="results/models/sft/trainer_log.jsonl",
+    params:
+        base=model_location,
+        work_dir="results/work/sft",
+        hyperparameters=config["sft"],
+        trust_remote_code=config["model"]["trust_remote_code"],
+    threads: resource("train", "threads")
+    resources:
+        gpu=resource("train", "gpu"),
+        mem_mb=resource("train", "mem_mb"),
+        runtime=resource("train", "runtime"),
+    conda:
+        "../envs/train.yaml"
+    log:
+        "results/logs/train_sft.log",
+    script:
+        "../workflow_scripts/train_sft.py"

@@ -1,0 +1,55 @@
+# The embedded default: data, tokenizer, base LLM and COMET metric, all made here from seeded rules.
+
+
+rule make_toy_world:
+    output:
+        corpus="results/toy_world/corpus.parquet",
+        devtest=expand(
+            "results/toy_world/flores200/devtest/{code}.devtest",
+            code=[language(code).flores for code in LANGUAGES],
+        ),
+        lexicon="results/toy_world/lexicon.json",
+    params:
+        languages=LANGUAGES,
+        seed=config["toy_world"]["seed"],
+        sentences_per_direction=config["toy_world"]["sentences_per_direction"],
+        devtest_sentences=config["toy_world"]["devtest_sentences"],
+    conda:
+        "../envs/data.yaml"
+    log:
+        "results/logs/make_toy_world.log",
+    script:
+        "../workflow_scripts/make_toy_world.py"
+
+
+rule build_toy_base_model:
+    input:
+        corpus="results/toy_world/corpus.parquet",
+    output:
+        model=expand("results/toy_world/base_model/{file}", file=LOCAL_MODEL_FILES),
+    params:
+        vocab_size=config["toy_world"]["tokenizer_vocab_size"],
+        architecture=config["toy_world"]["model"],
+        seed=config["toy_world"]["seed"],
+    conda:
+        "../envs/train.yaml"
+    log:
+        "results/logs/build_toy_base_model.log",
+    script:
+        "../workflow_scripts/build_toy_base_model.py"
+
+
+rule build_toy_comet:
+    input:
+        corpus="results/toy_world/corpus.parquet",
+    output:
+        checkpoint="results/toy_world/comet/checkpoints/model.ckpt",
+    params:
+        architecture=config["toy_world"]["comet"],
+        seed=config["toy_world"]["seed"],
+    conda:
+        "../envs/eval.yaml"
+    log:
+        "results/logs/build_toy_comet.log",
+    script:
+        "../workflow_scripts/build_toy_comet.py"

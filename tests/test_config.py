@@ -1,0 +1,62 @@
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from eax.config import config_errors, evaluation_directions
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = yaml.safe_load((ROOT / "config" / "schema.yaml").read_text())
+DEFAULT = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+PAPER = yaml.safe_load((ROOT / "config" / "paper.yaml").read_text())
+
+
+def changed(path: str, value):
+    config = copy.deepcopy(DEFAULT)
+    *parents, last = path.split(".")
+    node = config
+    for key in parents:
+        node = node[int(key)] if key.isdigit() else node[key]
+    if value is KeyError:
+        del node[last]
+    else:
+        node[last] = value
+    return config
+
+
+@pytest.mark.parametrize("config", [DEFAULT, PAPER], ids=["default", "paper"])
+def test_shipped_configs_are_valid(config):
+    assert config_errors(config, SCHEMA) == []
+
+
+@pytest.mark.parametrize("path, value, message", [
+    ("sft.learning_rate", "abc", "config key `sft.learning_rate`: 'abc' is not of type 'number'"),
+    ("sft.learning_rate", "3e-3", "YAML reads 3e-3 as text"),
+    ("sft.epochs", -1, "config key `sft.epochs`: -1 is less than or equal to the minimum of 0"),
+    ("sft.method", "qlora", "config key `sft.method`: 'qlora' is not one of"),
+    ("sft.bogus", 1, "config key `sft`: unknown key(s) ('bogus' was unexpected)"),
+    ("data.shard_size", 0, "config key `data.shard_size`"),
+    ("sft.lora", KeyError, "config key `sft`: 'lora' is a required property"),
+    ("languages", ["en", "xx"], "config key `languages`: unknown language code 'xx'"),
+    ("languages", ["qaa", "qab"], "must contain the pivot language 'en'"),
+    ("languages", ["en", "de"], "'de' is not a toy-world language"),
+    ("corpus.source", "data/missing.parquet", "config key `corpus.source`: data/missing.parquet not found"),
+    ("model.base", "./no/such/model", "config key `model.base`: ./no/such/model not found"),
+    ("evaluation.directions", ["qaa2zz"], "'qaa2zz' is not a pair of two configured languages"),
+    ("evaluation.testsets.0.path", "/no/such/flores", "folder not found: /no/such/flores"),
+])
+def test_bad_values_name_their_key(path, value, message):
+    errors = config_errors(changed(path, value), SCHEMA)
+    assert any(message in error for error in errors), errors
+
+
+def test_hub_ids_are_accepted_without_network():
+    config = changed("model.base", "Qwen/Qwen2.5-7B")
+    assert config_errors(config, SCHEMA) == []
+
+
+def test_direction_groups_expand_in_order_without_duplicates():
+    langs = ["en", "de", "fr"]
+    assert evaluation_directions(["en2x", "en_centric", "de2fr"], langs) == [
+        ("en", "de"), ("en", "fr"), ("de", "en"), ("fr", "en"), ("de", "fr")]

@@ -1,0 +1,76 @@
+import pandas as pd
+import pytest
+
+from eax.corpus import check_corpus, rm_seeds, split_into_shards, x2x_seeds, x_side_texts
+from eax.errors import UserInputError
+from eax.languages import x2x_directions
+
+LANGS = ["en", "de", "fr"]
+
+
+def corpus(rows):
+    return pd.DataFrame(rows, columns=["src_lang", "trg_lang", "src_text", "trg_text"])
+
+
+GOOD = corpus([
+    ("en", "de", "Hello.", "Hallo."),
+    ("en", "de", "Hello.", "Servus."),
+    ("de", "en", "Danke.", "Thanks."),
+    ("en", "fr", "Yes.", "Oui."),
+    ("fr", "en", "Non.", "No."),
+    ("de", "fr", "Ja.", "Oui."),
+])
+
+
+def test_check_corpus_keeps_english_centric_rows_and_says_what_it_dropped():
+    kept, notes = check_corpus(GOOD, LANGS, "c.parquet")
+    assert len(kept) == 5
+    assert notes == ["dropped 1 rows outside the configured English-centric directions"]
+
+
+@pytest.mark.parametrize("frame, message", [
+    (GOOD.drop(columns=["trg_text"]), r"c.parquet: missing column\(s\) trg_text"),
+    (corpus([]), "c.parquet: the corpus has no rows"),
+    (corpus([("en", "xx", "a", "b"), ("en", "xx", "c", "d")]), "c.parquet: 2 rows have an unknown language code in trg_lang"),
+    (corpus([("en", "de", "a", " "), ("de", "en", "b", "c")]), r"c.parquet: 1 rows have an empty or non-text trg_text \(first at row 0\)"),
+    (corpus([("en", "de", None, "x"), ("de", "en", "b", "c")]), "c.parquet: 1 rows have an empty or non-text src_text"),
+    (corpus([("en", "de", "a", "b"), ("de", "en", "b", "c")]), "no English-centric rows for configured language.* fr"),
+])
+def test_check_corpus_names_file_and_row_count(frame, message):
+    with pytest.raises(UserInputError, match=message):
+        check_corpus(frame, LANGS, "c.parquet")
+
+
+def test_rm_seeds_are_per_direction_and_deduplicated_on_source():
+    seeds = rm_seeds(GOOD, LANGS)
+    assert sorted(seeds) == ["de2en", "en2de", "en2fr", "fr2en"]
+    assert seeds["en2de"]["trg_text"].tolist() == ["Hallo."]  # first occurrence kept
+
+
+def test_x_side_texts_pool_both_directions_with_english_reference():
+    texts = x_side_texts(GOOD, "de")
+    assert texts.to_dict("records") == [
+        {"src_text": "Danke.", "ref_text": "Thanks."},
+        {"src_text": "Hallo.", "ref_text": "Hello."},
+        {"src_text": "Servus.", "ref_text": "Hello."},
+    ]
+
+
+def test_x2x_seeds_cover_every_non_english_pair_with_recipe_columns():
+    seeds = x2x_seeds(GOOD, LANGS)
+    assert sorted(seeds) == ["de2fr", "fr2de"]
+    de2fr = seeds["de2fr"]
+    assert list(de2fr.columns) == ["src_text", "ref_text", "src_lang", "trg_lang", "ref_lang"]
+    assert set(de2fr["ref_lang"]) == {"en"} and set(de2fr["trg_lang"]) == {"fr"}
+
+
+def test_paper_languages_give_72_x2x_pairs():
+    assert len(x2x_directions(["en", "de", "fr", "nl", "it", "es", "pt", "ko", "ru", "zh"])) == 72
+
+
+@pytest.mark.parametrize("rows, size, expected", [(10, 3, [2, 3, 2, 3]), (6, 3, [3, 3]), (2, 5, [2]), (0, 4, [0])])
+def test_shards_are_balanced_and_never_larger_than_shard_size(rows, size, expected):
+    frame = pd.DataFrame({"x": range(rows)})
+    shards = split_into_shards(frame, size)
+    assert [len(shard) for shard in shards] == expected
+    assert pd.concat(shards)["x"].tolist() == list(range(rows))

@@ -1,0 +1,56 @@
+import pandas as pd
+import pytest
+
+from eax.generation import clean_output, length_sorted_batches
+from eax.languages import bleu_tokenizer
+from eax.metrics import score_direction
+from eax.tables import direction_group, group_means, to_markdown
+
+
+@pytest.mark.parametrize("lang, tokenizer", [("zh", "zh"), ("ko", "ko-mecab"), ("ja", "ja-mecab"), ("de", "13a"), ("qac", "zh")])
+def test_bleu_tokenizer_follows_target_language(lang, tokenizer):
+    assert bleu_tokenizer(lang) == tokenizer
+
+
+def test_identical_hypotheses_score_100_and_signature_names_tokenizer():
+    refs = ["Das ist gut.", "Ein Haus steht hier."]
+    bleu, chrf = score_direction(["bleu", "chrf"], refs, refs, "de")
+    assert bleu.value == pytest.approx(100) and chrf.value == pytest.approx(100)
+    assert "tok:13a" in bleu.signature
+
+
+def test_chinese_bleu_uses_character_tokenization():
+    refs = ["我们今天去公园。"]
+    zh = score_direction(["bleu"], ["我们明天去公园。"], refs, "zh")[0]
+    assert "tok:zh" in zh.signature and 0 < zh.value < 100
+
+
+def test_line_count_mismatch_is_refused():
+    with pytest.raises(ValueError, match="1 hypotheses for 2 references"):
+        score_direction(["chrf"], ["a"], ["a", "b"], "de")
+
+
+def test_group_means_average_each_direction_group():
+    scores = pd.DataFrame([
+        ("t", "sft", "en", "de", "chrf", 40.0), ("t", "sft", "en", "fr", "chrf", 60.0),
+        ("t", "sft", "de", "en", "chrf", 30.0), ("t", "sft", "de", "fr", "chrf", 10.0),
+    ], columns=["testset", "model", "src_lang", "trg_lang", "metric", "score"])
+    table = group_means(scores)
+    assert table.to_dict("records") == [
+        {"testset": "t", "model": "sft", "en2x chrf": 50.0, "x2en chrf": 30.0, "x2x chrf": 10.0}]
+    assert "| t | sft | 50.00 | 30.00 | 10.00 |" in to_markdown(table)
+    assert [direction_group("en", "de"), direction_group("de", "en"), direction_group("de", "fr")] == ["en2x", "x2en", "x2x"]
+
+
+def test_length_sorted_batches_cover_every_index_once_longest_first():
+    batches = list(length_sorted_batches([3, 9, 1, 7, 5], 2))
+    assert batches == [[1, 3], [4, 0], [2]]
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("  Hallo Welt.<|im_end|>junk", "Hallo Welt."),
+    ("line one\n\nline two", "line one; line two"),
+    ("<|im_end|>", ""),
+])
+def test_clean_output_cuts_at_end_of_turn_and_flattens_lines(raw, expected):
+    assert clean_output(raw, ("<|im_end|>",)) == expected

@@ -1,0 +1,81 @@
+"""Tiny real models: the toy tokenizer/LM/COMET build and load offline, and SFT trains (full and LoRA)."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from eax.sft import instruction_rows, template_and_count, train_sft, within_length
+from eax.tiny_models import build_causal_lm, build_comet, save_model, train_chat_tokenizer
+from eax.toy_world import ToyWorld, make_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+SFT_SETTINGS = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["sft"]
+
+
+@pytest.fixture(scope="module")
+def corpus() -> pd.DataFrame:
+    return pd.DataFrame(make_corpus(ToyWorld(3, ("qaa", "qac")), 20))
+
+
+@pytest.fixture(scope="module")
+def tiny_model(corpus, tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("base")
+    tokenizer = train_chat_tokenizer([*corpus["src_text"], *corpus["trg_text"], "Translate into"], 400)
+    model = build_causal_lm(tokenizer, hidden_size=32, intermediate_size=64, num_layers=1, num_heads=2,
+                            num_kv_heads=1, max_positions=256, seed=0)
+    save_model(model, tokenizer, folder)
+    return folder
+
+
+def test_chat_template_wraps_user_turn_and_opens_the_answer(tiny_model):
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model)
+    text = tokenizer.apply_chat_template([{"role": "user", "content": "Hi"}], tokenize=False,
+                                         add_generation_prompt=True)
+    assert text == "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n"
+    assert tokenizer.eos_token == "<|im_end|>" and tokenizer.padding_side == "left"
+
+
+def test_sft_rows_count_tokens_and_filter_by_length(corpus, tiny_model):
+    from transformers import AutoTokenizer
+
+    rows = template_and_count(instruction_rows(corpus, seed=1), AutoTokenizer.from_pretrained(tiny_model))
+    assert rows["prompt"].str.startswith("<|im_start|>user\n").all()
+    assert rows["prompt"].str.endswith("<|im_start|>assistant\n").all()
+    limit = int(rows["n_tokens"].median())
+    kept = within_length(rows["n_tokens"], limit)
+    assert 0 < kept.sum() < len(rows) and (rows.loc[kept, "n_tokens"] <= limit).all()
+    assert within_length(rows["n_tokens"], None).all()
+
+
+@pytest.mark.parametrize("method", ["full", "lora"])
+def test_sft_trains_and_changes_the_weights(method, corpus, tiny_model, tmp_path):
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    rows = template_and_count(instruction_rows(corpus.head(16), seed=1), AutoTokenizer.from_pretrained(tiny_model))
+    settings = {**SFT_SETTINGS, "method": method, "epochs": 1, "per_device_batch_size": 8, "save_steps": 100,
+                "logging_steps": 1}
+    trainer, _ = train_sft(str(tiny_model), rows, settings, tmp_path / "work", trust_remote_code=False)
+    assert trainer.state.global_step == 2
+    assert any("loss" in entry for entry in trainer.state.log_history)
+    trainer.model.save_pretrained(tmp_path / "out")
+    before = AutoModelForCausalLM.from_pretrained(tiny_model).state_dict()
+    after = AutoModelForCausalLM.from_pretrained(tmp_path / "out").state_dict()
+    assert before.keys() == after.keys()  # LoRA is merged: a plain model comes out
+    assert any(not torch.equal(before[key], after[key]) for key in before)
+
+
+def test_toy_comet_loads_offline_and_scores(corpus, tmp_path):
+    import comet
+
+    texts = [*corpus["src_text"], *corpus["trg_text"]]
+    checkpoint = build_comet(texts, tmp_path / "comet", tmp_path / "comet", hidden_size=16, num_layers=1,
+                             vocab_size=200, seed=0)
+    model = comet.load_from_checkpoint(str(checkpoint), local_files_only=True)
+    sample = {"src": texts[0], "mt": texts[1], "ref": texts[1]}
+    output = model.predict([sample, sample], batch_size=2, gpus=0, progress_bar=False)
+    assert len(output.scores) == 2 and output.scores[0] == pytest.approx(output.scores[1])

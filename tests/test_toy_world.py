@@ -1,0 +1,71 @@
+import re
+
+import pytest
+
+from eax.languages import PIVOT
+from eax.toy_world import (
+    GRAMMARS, MAX_WORDS, MIN_WORDS, ToyWorld, build_lexicon, draw_clause, make_corpus, make_devtest, realise,
+    realise_english,
+)
+import random
+
+WORLD = ToyWorld(seed=7, languages=("qaa", "qab", "qac", "qad"))
+
+
+def test_english_sentences_have_4_to_12_words():
+    rng = random.Random(0)
+    lengths = [len(realise_english(draw_clause(rng)).split()) for _ in range(500)]
+    assert min(lengths) >= MIN_WORDS and max(lengths) <= MAX_WORDS
+    assert len(set(lengths)) > 5  # the grammar varies length
+
+
+def test_same_seed_same_world_other_seed_other_world():
+    assert make_corpus(WORLD, 5) == make_corpus(ToyWorld(7, WORLD.languages), 5)
+    assert make_corpus(WORLD, 5) != make_corpus(ToyWorld(8, WORLD.languages), 5)
+
+
+def test_lexicons_are_unique_per_language_and_differ_between_languages():
+    lexicons = WORLD.lexicons()
+    for code, lexicon in lexicons.items():
+        assert len(set(lexicon.values())) == len(lexicon), code
+    assert lexicons["qaa"]["dog"] != lexicons["qad"]["dog"]
+
+
+def test_corpus_is_english_centric_in_towerblocks_schema():
+    rows = make_corpus(WORLD, 3)
+    assert set(rows[0]) == {"src_lang", "trg_lang", "src_text", "trg_text"}
+    assert all(PIVOT in (row["src_lang"], row["trg_lang"]) for row in rows)
+    assert len(rows) == 3 * 2 * len(WORLD.languages)
+
+
+def test_scripts_and_spacing_differ_by_language():
+    devtest = make_devtest(WORLD, 20, exclude_english=set())
+    assert all(re.search(r"[\u0400-\u04FF]", line) for line in devtest["qab"])
+    assert all(" " not in line and re.search(r"[\u4E00-\u9FFF]", line) for line in devtest["qac"])
+    assert all(line.isascii() and " " in line for line in devtest["qaa"])
+
+
+def test_word_order_is_the_grammars():
+    """Lumish is verb-final: the verb's word is the last before the full stop."""
+    rng = random.Random(3)
+    lexicon = build_lexicon(GRAMMARS["qaa"], 7)
+    for _ in range(50):
+        clause = draw_clause(rng)
+        words = realise(clause, GRAMMARS["qaa"], lexicon).rstrip(".").lower().split()
+        verb = lexicon[clause.verb]
+        assert words[-1] in (verb, verb + lexicon["PAST"])
+
+
+def test_devtest_is_multi_parallel_and_unseen_in_training():
+    rows = make_corpus(WORLD, 50)
+    english = {row["src_text"] for row in rows if row["src_lang"] == PIVOT}
+    english |= {row["trg_text"] for row in rows if row["trg_lang"] == PIVOT}
+    devtest = make_devtest(WORLD, 30, exclude_english=english)
+    assert {len(lines) for lines in devtest.values()} == {30}
+    assert not english & set(devtest[PIVOT])
+    assert len(set(devtest[PIVOT])) == 30
+
+
+def test_unknown_toy_language_is_refused():
+    with pytest.raises(ValueError, match="no toy grammar"):
+        ToyWorld(1, ("de",))

@@ -1,0 +1,27 @@
+"""Rule download_flores: the official FLORES-200 tarball, unpacked to `{folder}/{split}/{code}.{split}`."""
+
+import shutil
+import tarfile
+import tempfile
+import urllib.request
+from pathlib import Path
+
+from eax.io import atomic_dir
+from eax.runner import run_script
+
+
+def main(snakemake) -> None:
+    params = snakemake.params
+    with tempfile.TemporaryDirectory() as scratch:
+        archive = Path(scratch) / "flores200.tar.gz"
+        urllib.request.urlretrieve(params.url, archive)
+        with tarfile.open(archive) as tar:
+            tar.extractall(scratch, filter="data")
+        root = Path(snakemake.output.files[0]).parents[1]
+        with atomic_dir(root) as folder:
+            for split in params.splits:
+                shutil.copytree(Path(scratch) / "flores200_dataset" / split, folder / split)
+    print(f"unpacked {params.url} into {root}")
+
+
+run_script(main, snakemake)

@@ -1,0 +1,1 @@
+"""EAX workflow library: the pure, unit-tested functions that the Snakemake rules' scripts call."""

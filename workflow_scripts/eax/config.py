@@ -1,0 +1,118 @@
+"""Config validation: the JSON schema first, then the checks a schema cannot express. One line per problem."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from eax.languages import LANGUAGES, PIVOT, TOY_LANGUAGES, en_centric_directions, split_pair_name, x2x_directions
+
+HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+NUMBER_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+DIRECTION_GROUPS = ("en_centric", "en2x", "x2en", "x2x")
+
+
+def config_errors(config: dict, schema: dict) -> list[str]:
+    """Every problem in `config`, each naming its key; empty when the config is valid."""
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(schema)
+    schema_errors = sorted(validator.iter_errors(config), key=lambda error: [str(p) for p in error.absolute_path])
+    if schema_errors:
+        return [_describe(error) for error in schema_errors]
+    return semantic_errors(config)
+
+
+def _describe(error) -> str:
+    key = ".".join(str(part) for part in error.absolute_path) or "(top level)"
+    message = error.message
+    if error.validator == "type" and isinstance(error.instance, str) and NUMBER_TEXT.match(error.instance):
+        message += f" (YAML reads {error.instance} as text: write it with a decimal point, e.g. 3.0e-3)"
+    elif error.validator == "additionalProperties":
+        message = message.replace("Additional properties are not allowed", "unknown key(s)")
+    return f"config key `{key}`: {message}"
+
+
+def semantic_errors(config: dict) -> list[str]:
+    languages = config["languages"]
+    errors = [f"config key `languages`: unknown language code {code!r}; known codes: {', '.join(sorted(LANGUAGES))}"
+              for code in languages if code not in LANGUAGES]
+    if PIVOT not in languages:
+        errors.append(f"config key `languages`: must contain the pivot language {PIVOT!r}")
+    if errors:
+        return errors
+    if config["corpus"]["source"] == "toy":
+        errors += [f"config key `languages`: {code!r} is not a toy-world language; with `corpus.source: toy` use "
+                   f"{', '.join(sorted(TOY_LANGUAGES))}" for code in languages if code not in TOY_LANGUAGES and code != PIVOT]
+    errors += _source_errors("corpus.source", config["corpus"]["source"], expect="file")
+    errors += _source_errors("model.base", config["model"]["base"], expect="folder")
+    names = [testset["name"] for testset in config["evaluation"]["testsets"]]
+    errors += [f"config key `evaluation.testsets`: name {name!r} is used twice" for name in sorted(set(names))
+               if names.count(name) > 1]
+    for index, testset in enumerate(config["evaluation"]["testsets"]):
+        name = f"{index}.path"
+        if testset["path"] == "toy" and config["corpus"]["source"] != "toy":
+            errors.append(f"config key `evaluation.testsets.{name}`: `toy` needs `corpus.source: toy`")
+        elif testset["path"] not in ("toy", "download") and not Path(testset["path"]).is_dir():
+            errors.append(f"config key `evaluation.testsets.{name}`: folder not found: {testset['path']}")
+    for item in config["evaluation"]["directions"]:
+        if item in DIRECTION_GROUPS:
+            continue
+        try:
+            src, trg = split_pair_name(item)
+        except ValueError:
+            src, trg = "?", "?"
+        if src not in languages or trg not in languages or src == trg:
+            errors.append(f"config key `evaluation.directions`: {item!r} is not a pair of two configured languages")
+    model = config["toy_world"]["model"]
+    if model["hidden_size"] % model["num_heads"] or model["num_heads"] % model["num_kv_heads"]:
+        errors.append("config key `toy_world.model`: num_heads must divide hidden_size and num_kv_heads num_heads")
+    return errors
+
+
+def _source_errors(key: str, value: str, expect: str) -> list[str]:
+    """`toy`, an existing local file/folder, or a hub id; a path-like value that does not exist is an error."""
+    if value == "toy":
+        return []
+    path = Path(value)
+    if path.exists():
+        if expect == "file" and path.suffix != ".parquet":
+            return [f"config key `{key}`: {value} is not a .parquet file"]
+        if expect == "folder" and not (path / "config.json").is_file():
+            return [f"config key `{key}`: {value} has no config.json; give a Hugging Face model folder"]
+        return []
+    if HUB_ID.match(value) and not value.startswith((".", "/", "~")) and not value.endswith(".parquet"):
+        return []
+    return [f"config key `{key}`: {value} not found (give `toy`, an existing local path, or a hub id like owner/name)"]
+
+
+def evaluation_directions(items: list[str], languages: list[str]) -> list[tuple[str, str]]:
+    """Expand direction groups and explicit pairs into an ordered, de-duplicated list of (src, trg)."""
+    groups = {
+        "en_centric": en_centric_directions(languages),
+        "en2x": [d for d in en_centric_directions(languages) if d[0] == PIVOT],
+        "x2en": [d for d in en_centric_directions(languages) if d[1] == PIVOT],
+        "x2x": x2x_directions(languages),
+    }
+    directions: list[tuple[str, str]] = []
+    for item in items:
+        for direction in groups.get(item) or [split_pair_name(item)]:
+            if direction not in directions:
+                directions.append(direction)
+    return directions
+
+
+def yaml_syntax_error(path: str | Path) -> str | None:
+    """Where a YAML file fails to parse, as one line naming the file, line and column; None if it parses."""
+    import yaml
+
+    try:
+        yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        return f"{path}: not valid YAML{where}: {problem}"
+    except UnicodeDecodeError:
+        return f"{path}: not UTF-8 text"
+    return None

@@ -1,0 +1,151 @@
+"""Tiny, offline stand-ins for the paper's models, built from the toy corpus with the real libraries.
+
+- a byte-level BPE tokenizer with a chatml template and a random-init `Qwen2ForCausalLM` (the base LLM);
+- a COMET `RegressionMetric` over a small XLM-R encoder with its own Unigram tokenizer (the metric).
+Both save in their library's own format, so the workflow loads them exactly as it loads the real ones.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+CHATML_TEMPLATE = (
+    "{% for message in messages %}"
+    "{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}"
+    "{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
+)
+PAD, IM_START, IM_END = "<|endoftext|>", "<|im_start|>", "<|im_end|>"
+
+
+def train_chat_tokenizer(texts: list[str], vocab_size: int):
+    """Byte-level BPE (as Qwen's) with chatml special tokens; `<|im_end|>` ends a turn and a generation."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    tokenizer = Tokenizer(models.BPE())
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tokenizer.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        special_tokens=[PAD, IM_START, IM_END],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
+    tokenizer.train_from_iterator(texts, trainer)
+    return PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer,
+        eos_token=IM_END,
+        pad_token=PAD,
+        padding_side="left",
+        chat_template=CHATML_TEMPLATE,
+        model_input_names=["input_ids", "attention_mask"],
+    )
+
+
+def build_causal_lm(tokenizer, hidden_size: int, intermediate_size: int, num_layers: int, num_heads: int,
+                    num_kv_heads: int, max_positions: int, seed: int):
+    """A random-init Qwen2 decoder sized by the arguments, its special tokens wired to the tokenizer's."""
+    import torch
+    from transformers import GenerationConfig, Qwen2Config, Qwen2ForCausalLM
+
+    config = Qwen2Config(
+        vocab_size=len(tokenizer),
+        hidden_size=hidden_size,
+        intermediate_size=intermediate_size,
+        num_hidden_layers=num_layers,
+        num_attention_heads=num_heads,
+        num_key_value_heads=num_kv_heads,
+        max_position_embeddings=max_positions,
+        tie_word_embeddings=True,
+        bos_token_id=None,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+    )
+    torch.manual_seed(seed)
+    model = Qwen2ForCausalLM(config)
+    model.generation_config = GenerationConfig(
+        eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id, do_sample=False
+    )
+    return model
+
+
+def save_model(model, tokenizer, folder: Path) -> None:
+    model.save_pretrained(folder, safe_serialization=True)
+    tokenizer.save_pretrained(folder)
+
+
+def train_unigram_tokenizer(texts: list[str], vocab_size: int):
+    """An XLM-R style (SentencePiece Unigram) tokenizer, for the COMET encoder."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+    from transformers import XLMRobertaTokenizerFast
+
+    specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
+    tokenizer = Tokenizer(models.Unigram())
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace()
+    tokenizer.decoder = decoders.Metaspace()
+    trainer = trainers.UnigramTrainer(
+        vocab_size=vocab_size, special_tokens=specials, unk_token="<unk>", show_progress=False
+    )
+    tokenizer.train_from_iterator(texts, trainer)
+    bos, eos = tokenizer.token_to_id("<s>"), tokenizer.token_to_id("</s>")
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single="<s> $A </s>", pair="<s> $A </s> </s> $B </s>", special_tokens=[("<s>", bos), ("</s>", eos)]
+    )
+    return XLMRobertaTokenizerFast(tokenizer_object=tokenizer, bos_token="<s>", eos_token="</s>",
+                                   unk_token="<unk>", pad_token="<pad>", mask_token="<mask>",
+                                   sep_token="</s>", cls_token="<s>")
+
+
+def build_comet(texts: list[str], root: Path, final_root: Path, hidden_size: int, num_layers: int,
+                vocab_size: int, seed: int) -> Path:
+    """A COMET regression metric over a tiny random XLM-R encoder, saved in COMET's own layout under `root`.
+
+    `root/encoder` holds the encoder's config and tokenizer (COMET's `pretrained_model`, recorded as an
+    absolute path under `final_root`, where `root` will be moved), `root/hparams.yaml` and
+    `root/checkpoints/model.ckpt` are what `comet.load_from_checkpoint` reads. Returns the checkpoint path.
+    """
+    import torch
+    import yaml
+    from comet.models import RegressionMetric
+    from transformers import XLMRobertaConfig
+
+    encoder = root / "encoder"
+    encoder.mkdir(parents=True)
+    tokenizer = train_unigram_tokenizer(texts, vocab_size)
+    tokenizer.save_pretrained(encoder)
+    XLMRobertaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=hidden_size,
+        num_hidden_layers=num_layers,
+        num_attention_heads=4,
+        intermediate_size=hidden_size * 4,
+        max_position_embeddings=514,
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        type_vocab_size=1,
+    ).save_pretrained(encoder)
+    torch.manual_seed(seed)
+    model = RegressionMetric(
+        pretrained_model=str(encoder.resolve()),
+        load_pretrained_weights=False,
+        local_files_only=True,
+        hidden_sizes=[hidden_size],
+        batch_size=8,
+    )
+    hparams = {**dict(model.hparams), "pretrained_model": str(final_root.resolve() / "encoder")}
+    (root / "hparams.yaml").write_text(
+        yaml.safe_dump({"class_identifier": "regression_metric", **hparams}), encoding="utf-8"
+    )
+    checkpoint = root / "checkpoints" / "model.ckpt"
+    checkpoint.parent.mkdir()
+    torch.save({"state_dict": model.state_dict(), "hyper_parameters": hparams,
+                "pytorch-lightning_version": _lightning_version()}, checkpoint)
+    return checkpoint
+
+
+def _lightning_version() -> str:
+    import pytorch_lightning
+
+    return pytorch_lightning.__version__

@@ -1,0 +1,27 @@
+"""Rule make_toy_world: the toy corpus (TowerBlocks-MT schema), its FLORES-layout devtest and lexicons."""
+
+from pathlib import Path
+
+import pandas as pd
+
+from eax.io import write_json, write_lines, write_parquet
+from eax.languages import PIVOT, language
+from eax.runner import run_script
+from eax.toy_world import ToyWorld, make_corpus, make_devtest
+
+
+def main(snakemake) -> None:
+    params = snakemake.params
+    world = ToyWorld(params.seed, tuple(code for code in params.languages if code != PIVOT))
+    corpus = pd.DataFrame(make_corpus(world, params.sentences_per_direction))
+    english = set(corpus["src_text"][corpus["src_lang"] == PIVOT]) | set(corpus["trg_text"][corpus["trg_lang"] == PIVOT])
+    devtest = make_devtest(world, params.devtest_sentences, exclude_english=english)
+    devtest_dir = Path(snakemake.output.devtest[0]).parent
+    for code, lines in devtest.items():
+        write_lines(lines, devtest_dir / f"{language(code).flores}.devtest")
+    write_json(world.lexicons(), snakemake.output.lexicon)
+    write_parquet(corpus, snakemake.output.corpus)
+    print(f"toy world: {len(corpus)} training rows, {params.devtest_sentences} devtest segments x {len(devtest)} languages")
+
+
+run_script(main, snakemake)

@@ -1,0 +1,40 @@
+"""Rule score_translations: sacrebleu BLEU and chrF of one model's hypotheses, per direction."""
+
+from pathlib import Path
+
+import pandas as pd
+
+from eax.errors import UserInputError
+from eax.io import read_lines, write_text
+from eax.languages import pair_name, split_pair_name
+from eax.metrics import score_direction
+from eax.runner import run_script
+from eax.testsets import load_flores
+
+
+def read_hypotheses(path: Path, expected: int) -> list[str]:
+    lines = read_lines(path)
+    if len(lines) != expected:
+        raise UserInputError(f"{path}: {len(lines)} lines for {expected} reference segments")
+    return lines
+
+
+def main(snakemake) -> None:
+    params = snakemake.params
+    directions = [split_pair_name(pair) for pair in params.directions]
+    segments = load_flores(params.root, params.split, sorted({lang for pair in directions for lang in pair}))
+    hypothesis_files = {Path(path).stem: Path(path) for path in snakemake.input.hypotheses}
+    rows = []
+    for src, trg in directions:
+        references = segments[trg]
+        hypotheses = read_hypotheses(hypothesis_files[pair_name(src, trg)], len(references))
+        for score in score_direction(params.metrics, hypotheses, references, trg):
+            rows.append({"testset": snakemake.wildcards.testset, "model": snakemake.wildcards.model,
+                         "src_lang": src, "trg_lang": trg, "metric": score.metric, "score": score.value,
+                         "signature": score.signature})
+    frame = pd.DataFrame(rows)
+    print(frame.pivot_table(index=["src_lang", "trg_lang"], columns="metric", values="score").round(2).to_string())
+    write_text(frame.to_csv(index=False), snakemake.output.scores)
+
+
+run_script(main, snakemake)
