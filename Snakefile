@@ -22,12 +22,22 @@ include: "rules/common.smk"
 include: "rules/toy_world.smk"
 include: "rules/data.smk"
 include: "rules/sft.smk"
+include: "rules/sampling.smk"
+include: "rules/reward_model.smk"
+include: "rules/x2x.smk"
+include: "rules/preference.smk"
 include: "rules/evaluate.smk"
+include: "rules/report.smk"
+
+
+report: "report/workflow.rst"
 
 
 rule all:
     input:
-        seed_manifest=SEED_MANIFEST,
-        first_scores=expand("results/tables/first_scores.{ext}", ext=["md", "csv"]),
-        toy_comet=toy_comet_checkpoint(),
+        reward_model_pairs="results/rm/pairs.parquet",
+        x2x_pairs=x2x_pair_files(),
+        preference_models=expand("results/models/{run}/trainer_log.jsonl", run=PREFERENCE_RUNS),
+        tables=rules.make_tables.output,
+        figures=rules.make_figures.output,
     default_target: True

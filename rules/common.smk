@@ -1,13 +1,15 @@
 # Config validation and the helpers that turn config values into paths. No rule lives here.
 
+import json
 import sys
 from pathlib import Path
 
 import yaml
 
-from eax.config import config_errors, evaluation_directions
+from eax.config import config_errors, evaluated_models, evaluation_directions, margin_name, preference_run_names
+from eax.corpus import shard_name
 from eax.languages import language, pair_name, split_pair_name
-from eax.testsets import flores_file
+from eax.testsets import files_for
 
 
 def _stop_on_config_errors(config):
@@ -27,6 +29,13 @@ SEED_MANIFEST = "results/data/seed_shards.json"
 EVAL_DIRECTIONS = [pair_name(*d) for d in evaluation_directions(config["evaluation"]["directions"], LANGUAGES)]
 TESTSETS = {testset["name"]: testset for testset in config["evaluation"]["testsets"]}
 LOCAL_MODEL_FILES = ["config.json", "model.safetensors"]
+VARIANTS = [f"{sampler}_{scorer}" for sampler in config["x2x"]["samplers"] for scorer in config["x2x"]["scorers"]]
+MAIN_MARGIN = margin_name(config["x2x"]["min_margin"])
+MARGINS = list(dict.fromkeys([MAIN_MARGIN, *map(margin_name, config["x2x"]["min_margin_sweep"])]))
+PREFERENCE_RUNS = preference_run_names(config["preference"]["runs"])
+EVALUATED_MODELS = evaluated_models(config["evaluation"]["models"], PREFERENCE_RUNS)
+ALMA_R_TOY = "results/toy_world/alma_r_preference"
+MAIN_METRIC = "chrf" if "chrf" in config["evaluation"]["metrics"] else config["evaluation"]["metrics"][0]
 FLORES_DOWNLOAD = "results/data/flores200_dataset"
 FLORES_URL = "https://dl.fbaipublicfiles.com/nllb/flores200_dataset.tar.gz"
 
@@ -60,15 +69,67 @@ def model_files(name):
     return [f"{folder}/{file}" for file in LOCAL_MODEL_FILES]
 
 
-def toy_comet_checkpoint():
-    return ["results/toy_world/comet/checkpoints/model.ckpt"] if config["corpus"]["source"] == TOY else []
+def comet_checkpoint():
+    """The COMET model to score with: the toy checkpoint, a local checkpoint file, or a hub id."""
+    model = config["reward_data"]["comet_model"]
+    return "results/toy_world/comet/checkpoints/model.ckpt" if model == TOY else model
+
+
+def comet_files():
+    """COMET files Snakemake tracks (none for a hub id), only when the RM data is scored with COMET."""
+    if config["reward_data"]["metric"] != "comet":
+        return []
+    model = config["reward_data"]["comet_model"]
+    return [comet_checkpoint()] if model == TOY or is_local(model) else []
+
+
+def seed_shards(stage):
+    """{pair: [shard ids]} of the RM or x2x seeds, read from the seed-shard checkpoint's manifest."""
+    with open(checkpoints.make_seed_shards.get().output.manifest, encoding="utf-8") as handle:
+        counts = json.load(handle)[stage]
+    return {pair: [shard_name(i) for i in range(count)] for pair, count in counts.items()}
+
+
+def rm_score_files(wildcards):
+    return [f"results/rm/scores/{pair}/{shard}.parquet" for pair, shards in seed_shards("rm").items() for shard in shards]
+
+
+def x2x_score_files(wildcards):
+    return [
+        f"results/x2x/scores/{wildcards.variant}/{pair}/{shard}.parquet"
+        for pair, shards in seed_shards("x2x").items()
+        for shard in shards
+    ]
+
+
+def x2x_pair_files(margins=None):
+    return expand("results/x2x/pairs/{variant}/margin_{margin}/pairs.parquet", variant=VARIANTS, margin=margins or MARGINS)
+
+
+def preference_data(data):
+    """The pairs a preference run trains on: ALMA-R triplets, or an x2x variant's pairs at the main margin."""
+    if data == "alma_r":
+        return "results/alma_r/pairs.parquet"
+    return f"results/x2x/pairs/{data}/margin_{MAIN_MARGIN}/pairs.parquet"
+
+
+def alma_r_files():
+    source = config["alma_r"]["source"]
+    if source == TOY:
+        return [f"{ALMA_R_TOY}/{name}/train-00000-of-00001.parquet" for name in config["alma_r"]["configs"]]
+    return []
+
+
+def alma_r_location():
+    """Where ALMA-R triplets load from when Snakemake tracks no file of them: a local folder or the hub id."""
+    return config["alma_r"]["source"]
 
 
 def model_location(wildcards, input):
-    """Params function: a model's folder, from its tracked files, or its hub id when none are local."""
+    """Params function: a model's folder, from its tracked files, or the base model's hub id when none are local."""
     if input.model:
         return str(Path(input.model[0]).parent)
-    return model_dir(getattr(wildcards, "model", "base"))
+    return model_dir("base")
 
 
 def testset_root(name):
@@ -78,10 +139,10 @@ def testset_root(name):
 
 
 def testset_source_files(wildcards):
+    """Every file of a test set that the configured directions read (sources and references)."""
     testset = TESTSETS[wildcards.testset]
-    root = testset_root(wildcards.testset)
-    languages = sorted({lang for pair in EVAL_DIRECTIONS for lang in split_pair_name(pair)})
-    return [str(flores_file(root, testset["split"], lang)) for lang in languages]
+    directions = [split_pair_name(pair) for pair in EVAL_DIRECTIONS]
+    return [str(path) for path in files_for(testset["format"], testset_root(wildcards.testset), testset["split"], directions)]
 
 
 def resource(group, name):

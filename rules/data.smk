@@ -39,6 +39,8 @@ checkpoint make_seed_shards:
     params:
         languages=LANGUAGES,
         shard_size=config["data"]["shard_size"],
+        max_seed_rows=config["data"]["max_seed_rows"],
+        seed=config["data"]["prompt_seed"],
     conda:
         "../envs/data.yaml"
     log:
@@ -48,6 +50,7 @@ checkpoint make_seed_shards:
 
 
 rule make_sft_data:
+    priority: 50
     input:
         corpus="results/data/corpus.parquet",
         model=model_files("base"),

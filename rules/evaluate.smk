@@ -1,4 +1,4 @@
-# Evaluation: greedy translation of each test set by each model, sacrebleu scores, the first-scores table.
+# Evaluation: translation of each test set by each model (greedy or beam) and its sacrebleu scores.
 
 
 rule translate_testset:
@@ -9,6 +9,7 @@ rule translate_testset:
         hypotheses=expand("results/eval/{{testset}}/{{model}}/{pair}.txt", pair=EVAL_DIRECTIONS),
     params:
         model=model_location,
+        format=lambda wildcards: TESTSETS[wildcards.testset]["format"],
         root=lambda wildcards: testset_root(wildcards.testset),
         split=lambda wildcards: TESTSETS[wildcards.testset]["split"],
         directions=EVAL_DIRECTIONS,
@@ -18,7 +19,7 @@ rule translate_testset:
         trust_remote_code=config["model"]["trust_remote_code"],
     wildcard_constraints:
         testset="[A-Za-z0-9_]+",
-        model="[A-Za-z0-9_]+",
+        model="[A-Za-z0-9_-]+",
     threads: resource("generate", "threads")
     resources:
         gpu=resource("generate", "gpu"),
@@ -39,6 +40,7 @@ rule score_translations:
     output:
         scores="results/eval/{testset}/{model}/scores.csv",
     params:
+        format=lambda wildcards: TESTSETS[wildcards.testset]["format"],
         root=lambda wildcards: testset_root(wildcards.testset),
         split=lambda wildcards: TESTSETS[wildcards.testset]["split"],
         directions=EVAL_DIRECTIONS,
@@ -50,22 +52,3 @@ rule score_translations:
     script:
         "../workflow_scripts/score_translations.py"
 
-
-rule make_first_scores_table:
-    input:
-        scores=expand(
-            "results/eval/{testset}/{model}/scores.csv",
-            testset=list(TESTSETS),
-            model=config["evaluation"]["models"],
-        ),
-    output:
-        markdown="results/tables/first_scores.md",
-        csv="results/tables/first_scores.csv",
-    params:
-        run_name=config["run_name"],
-    conda:
-        "../envs/data.yaml"
-    log:
-        "results/logs/make_first_scores_table.log",
-    script:
-        "../workflow_scripts/make_first_scores_table.py"

@@ -2,6 +2,7 @@
 
 
 rule train_sft:
+    priority: 50
     input:
         data="results/data/sft.parquet",
         model=model_files("base"),
@@ -13,11 +14,11 @@ rule train_sft:
         work_dir="results/work/sft",
         hyperparameters=config["sft"],
         trust_remote_code=config["model"]["trust_remote_code"],
-    threads: resource("train", "threads")
+    threads: resource("sft", "threads")
     resources:
-        gpu=resource("train", "gpu"),
-        mem_mb=resource("train", "mem_mb"),
-        runtime=resource("train", "runtime"),
+        gpu=resource("sft", "gpu"),
+        mem_mb=resource("sft", "mem_mb"),
+        runtime=resource("sft", "runtime"),
     conda:
         "../envs/train.yaml"
     log:

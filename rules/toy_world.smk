@@ -9,8 +9,13 @@ rule make_toy_world:
             code=[language(code).flores for code in LANGUAGES],
         ),
         lexicon="results/toy_world/lexicon.json",
+        alma_r=expand(
+            "results/toy_world/alma_r_preference/{code}-en/train-00000-of-00001.parquet",
+            code=[code for code in LANGUAGES if code != "en"],
+        ),
     params:
         languages=LANGUAGES,
+        alma_r_rows_per_language=config["toy_world"]["alma_r_rows_per_language"],
         seed=config["toy_world"]["seed"],
         sentences_per_direction=config["toy_world"]["sentences_per_direction"],
         devtest_sentences=config["toy_world"]["devtest_sentences"],
@@ -45,7 +50,9 @@ rule build_toy_comet:
     output:
         checkpoint="results/toy_world/comet/checkpoints/model.ckpt",
     params:
-        architecture=config["toy_world"]["comet"],
+        architecture={key: config["toy_world"]["comet"][key] for key in ("hidden_size", "num_layers", "vocab_size")},
+        fit_samples=config["toy_world"]["comet"]["fit_samples"],
+        fit_steps=config["toy_world"]["comet"]["fit_steps"],
         seed=config["toy_world"]["seed"],
     conda:
         "../envs/eval.yaml"

@@ -45,10 +45,27 @@ def test_shipped_configs_are_valid(config):
     ("model.base", "./no/such/model", "config key `model.base`: ./no/such/model not found"),
     ("evaluation.directions", ["qaa2zz"], "'qaa2zz' is not a pair of two configured languages"),
     ("evaluation.testsets.0.path", "/no/such/flores", "folder not found: /no/such/flores"),
+    ("evaluation.testsets.0.format", "wmt22_json", "`toy` is only for format flores200"),
+    ("evaluation.testsets.0.format", "sacrebleu", "config key `evaluation.testsets.0.format`: 'sacrebleu' is not one of"),
+    ("evaluation.models", ["base", "dpo-nope"], "config key `evaluation.models`: unknown model 'dpo-nope'"),
+    ("x2x.scorers", ["direct"], "config key `preference.runs.0.data`: 'eaxt_eaxe' is not a variant"),
+    ("x2x.min_margin", -1, "config key `x2x.min_margin`: -1 is less than the minimum of 0"),
+    ("sampling.backend", "tgi", "config key `sampling.backend`: 'tgi' is not one of"),
+    ("sampling.n", 1, "config key `sampling.n`: 1 is less than the minimum of 2"),
+    ("reward_data.metric", "bleurt", "config key `reward_data.bleurt_checkpoint`: set it"),
+    ("reward_data.comet_model", "./nope.ckpt", "config key `reward_data.comet_model`: ./nope.ckpt is neither"),
+    ("alma_r.configs", ["xx-en"], "config key `alma_r.configs`: 'xx-en' has unknown language code(s) xx"),
+    ("preference.runs", [{"method": "orpo", "data": "eaxt_eaxe"}], "config key `preference.runs.0.method`"),
 ])
 def test_bad_values_name_their_key(path, value, message):
     errors = config_errors(changed(path, value), SCHEMA)
     assert any(message in error for error in errors), errors
+
+
+def test_flores_dev_is_refused_when_training_on_towerblocks():
+    errors = config_errors({**PAPER, "evaluation": {**PAPER["evaluation"], "testsets": [
+        {"name": "flores", "format": "flores200", "path": "download", "split": "dev"}]}}, SCHEMA)
+    assert any("FLORES-200 dev is part of TowerBlocks" in error for error in errors), errors
 
 
 def test_hub_ids_are_accepted_without_network():

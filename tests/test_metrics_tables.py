@@ -54,3 +54,17 @@ def test_length_sorted_batches_cover_every_index_once_longest_first():
 ])
 def test_clean_output_cuts_at_end_of_turn_and_flattens_lines(raw, expected):
     assert clean_output(raw, ("<|im_end|>",)) == expected
+
+
+def test_latex_ablation_and_sweep_tables():
+    from eax.tables import ablation, margin_sweep, per_direction, to_latex
+
+    grid = ablation({"eaxt_eaxe": 5}, {"eaxt_eaxe": 3.25}, ["eaxt", "direct"], ["eaxe", "direct"])
+    assert grid["pairs"].tolist() == [5, 0, 0, 0] and grid["dpo x2x"].isna().tolist() == [False, True, True, True]
+    latex = to_latex(grid, "2x2 ablation_run")
+    assert r"\begin{tabular}{llrr}" in latex and "3.25" in latex and "--" in latex and r"ablation\_run" in latex
+    sweep = margin_sweep({("eaxt_eaxe", 0.0): 10, ("eaxt_eaxe", 1.0): 4})
+    assert sweep.to_dict("list") == {"min_margin": [0.0, 1.0], "eaxt_eaxe": [10.0, 4.0]}
+    scores = pd.DataFrame([("t", "m", "de", "fr", "chrf", 1.0)], columns=["testset", "model", "src_lang", "trg_lang",
+                                                                         "metric", "score"])
+    assert per_direction(scores, "chrf").columns.tolist() == ["testset", "model", "de2fr"]

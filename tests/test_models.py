@@ -79,3 +79,72 @@ def test_toy_comet_loads_offline_and_scores(corpus, tmp_path):
     sample = {"src": texts[0], "mt": texts[1], "ref": texts[1]}
     output = model.predict([sample, sample], batch_size=2, gpus=0, progress_bar=False)
     assert len(output.scores) == 2 and output.scores[0] == pytest.approx(output.scores[1])
+
+
+def seed_rows(corpus: pd.DataFrame) -> pd.DataFrame:
+    rows = corpus[corpus["src_lang"] == "qaa"].head(6)
+    return pd.DataFrame({"src_text": rows["src_text"], "ref_text": rows["trg_text"], "src_lang": "qaa",
+                         "trg_lang": "qac", "ref_lang": "en"}).reset_index(drop=True)
+
+
+def test_hf_sampling_gives_at_most_n_distinct_candidates_per_row(corpus, tiny_model):
+    from eax.sampling import SamplingSettings, sample_candidates
+
+    settings = SamplingSettings(n=4, temperature=1.0, top_p=1.0, max_new_tokens=8, batch_size=4, seed=0)
+    rows = sample_candidates(seed_rows(corpus), "eaxt", "hf", str(tiny_model), settings)
+    assert len(rows) == 6
+    for candidates in rows["candidates"]:
+        assert 1 <= len(candidates) <= 4 and len(set(candidates)) == len(candidates)
+    again = sample_candidates(seed_rows(corpus), "eaxt", "hf", str(tiny_model), settings)
+    assert rows["candidates"].tolist() == again["candidates"].tolist()  # seeded
+
+
+def test_empty_shard_samples_to_an_empty_frame_with_the_schema(tiny_model):
+    from eax.sampling import CANDIDATE_COLUMNS, SamplingSettings, sample_candidates
+
+    settings = SamplingSettings(n=2, temperature=1.0, top_p=1.0, max_new_tokens=4, batch_size=4, seed=0)
+    empty = pd.DataFrame(columns=["src_text", "ref_text", "src_lang", "trg_lang", "ref_lang"])
+    rows = sample_candidates(empty, "direct", "hf", str(tiny_model), settings)
+    assert rows.empty and list(rows.columns) == CANDIDATE_COLUMNS
+
+
+def test_vllm_backend_without_vllm_is_a_clear_error(corpus, tiny_model):
+    from eax.errors import UserInputError
+    from eax.sampling import SamplingSettings, sample_candidates
+
+    pytest.importorskip("torch")
+    try:
+        import vllm  # noqa: F401
+        pytest.skip("vLLM is installed here")
+    except ImportError:
+        pass
+    settings = SamplingSettings(n=2, temperature=1.0, top_p=1.0, max_new_tokens=4, batch_size=4, seed=0)
+    with pytest.raises(UserInputError, match="vLLM is not installed"):
+        sample_candidates(seed_rows(corpus), "eaxt", "vllm", str(tiny_model), settings)
+
+
+def test_training_on_zero_pairs_stops_naming_the_variant(tiny_model, tmp_path):
+    from eax.errors import UserInputError
+    from eax.pairs import PAIR_COLUMNS
+    from eax.preference import train_preference
+
+    settings = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["preference"]["dpo"]
+    with pytest.raises(UserInputError, match="no preference pairs for dpo-eaxt_eaxe"):
+        train_preference("dpo", str(tiny_model), pd.DataFrame(columns=PAIR_COLUMNS), settings, tmp_path,
+                         "dpo-eaxt_eaxe", trust_remote_code=False)
+
+
+@pytest.mark.parametrize("method", ["dpo", "cpo", "simpo"])
+def test_preference_methods_train_and_log_accuracy(method, corpus, tiny_model, tmp_path):
+    from eax.preference import train_preference
+    from eax.training_log import final_preference_accuracy
+
+    rows = corpus[corpus["src_lang"] == "en"].head(8)
+    pairs = pd.DataFrame({"src_lang": "en", "trg_lang": rows["trg_lang"], "src_text": rows["src_text"],
+                          "chosen": rows["trg_text"], "rejected": rows["src_text"]})
+    settings = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["preference"][method]
+    settings = {**settings, "epochs": 1, "per_device_batch_size": 4, "logging_steps": 1}
+    trainer, _ = train_preference(method, str(tiny_model), pairs, settings, tmp_path, method, False)
+    assert trainer.state.global_step == 2
+    assert final_preference_accuracy(trainer.state.log_history) is not None
+    assert not hasattr(trainer.model, "peft_config") or not trainer.model.peft_config  # LoRA merged

@@ -7,14 +7,17 @@ import pandas as pd
 
 from conftest import copy_workflow, planned_jobs, snakemake, write_config
 
-STAGES = ["make_toy_world", "build_toy_base_model", "build_toy_comet", "check_corpus", "make_seed_shards",
-          "make_sft_data", "train_sft", "translate_testset", "score_translations", "make_first_scores_table"]
+STAGES = ["make_toy_world", "build_toy_base_model", "check_corpus", "make_seed_shards", "make_sft_data", "train_sft",
+          "make_alma_r_pairs", "make_rm_pairs", "make_x2x_pairs", "train_preference", "translate_testset",
+          "score_translations", "make_tables", "make_figures"]
+PREFERENCE_RUNS = ["dpo-eaxt_eaxe", "dpo-direct_direct", "cpo-eaxt_eaxe", "simpo-eaxt_eaxe", "cpo-alma_r"]
 
 
 def test_default_dry_run_plans_every_stage(workflow_copy):
     jobs = planned_jobs(workflow_copy)
     assert set(STAGES) <= set(jobs)
-    assert jobs["translate_testset"] == 2  # base and sft
+    assert jobs["translate_testset"] == 2 + len(PREFERENCE_RUNS)  # base, sft and every preference run
+    assert jobs["make_x2x_pairs"] == 4 * 4  # 2 samplers x 2 scorers x (main margin + 3 sweep margins)
 
 
 def test_paper_dry_run_builds_without_the_hub(workflow_copy):
@@ -49,14 +52,14 @@ def test_lint_is_clean(tmp_path):
 
 
 def test_demo_ends_with_sft_beating_base_on_english_centric_chrf(finished_demo):
-    table = pd.read_csv(finished_demo / "results" / "tables" / "first_scores.csv").set_index("model")
+    table = pd.read_csv(finished_demo / "results" / "tables" / "main.csv").set_index("model")
     for column in ("en2x chrf", "x2en chrf"):
         assert table.loc["sft", column] > table.loc["base", column] + 1.0, table
 
 
 def test_demo_writes_a_log_per_rule_and_no_temporary_files(finished_demo):
     logs = {path.stem for path in (finished_demo / "results" / "logs").glob("*.log")}
-    assert {"make_toy_world", "train_sft", "make_first_scores_table"} <= logs
+    assert {"make_toy_world", "train_sft", "make_tables", "make_figures"} <= logs
     leftovers = [path for path in (finished_demo / "results").rglob("*") if ".tmp-" in path.name]
     assert leftovers == []
     assert not (finished_demo / "results" / "work" / "sft").exists()
@@ -65,21 +68,95 @@ def test_demo_writes_a_log_per_rule_and_no_temporary_files(finished_demo):
 def test_demo_models_load_with_plain_transformers(finished_demo):
     code = ("import sys; from transformers import AutoModelForCausalLM, AutoTokenizer; "
             "AutoTokenizer.from_pretrained(sys.argv[1]); AutoModelForCausalLM.from_pretrained(sys.argv[1])")
-    folder = finished_demo / "results" / "models" / "sft"
-    subprocess.run([sys.executable, "-c", code, str(folder)], check=True, timeout=120)
+    for model in ["sft", *PREFERENCE_RUNS]:
+        folder = finished_demo / "results" / "models" / model
+        assert not list(folder.glob("adapter_*")) and not list(folder.glob("*.bin")), model  # merged, safetensors
+        subprocess.run([sys.executable, "-c", code, str(folder)], check=True, timeout=120)
 
 
 def test_finished_demo_reruns_nothing(finished_demo):
     assert planned_jobs(finished_demo) == {}
 
 
-def test_sft_hyperparameter_change_reruns_only_sft_and_downstream(finished_demo):
+def test_sft_hyperparameter_change_reruns_sft_and_everything_downstream(finished_demo):
     config = write_config(finished_demo, "lr.yaml", lambda c: c["sft"].update(learning_rate=1.0e-3))
-    assert planned_jobs(finished_demo, "--configfile", config) == {
-        "train_sft": 1, "translate_testset": 1, "score_translations": 1, "make_first_scores_table": 1, "all": 1}
+    jobs = planned_jobs(finished_demo, "--configfile", config)
+    assert jobs["train_sft"] == 1 and jobs["train_preference"] == len(PREFERENCE_RUNS)
+    assert not {"make_toy_world", "build_toy_base_model", "make_sft_data", "make_seed_shards"} & set(jobs)
+    assert jobs["translate_testset"] == 1 + len(PREFERENCE_RUNS)  # not the base model
+
+
+def test_min_margin_change_reruns_only_pairs_and_what_follows(finished_demo):
+    config = write_config(finished_demo, "margin.yaml", lambda c: c["x2x"].update(min_margin=0.4))
+    jobs = planned_jobs(finished_demo, "--configfile", config)
+    eax_runs = [run for run in PREFERENCE_RUNS if "alma_r" not in run]
+    assert jobs == {"make_x2x_pairs": 4, "train_preference": len(eax_runs), "translate_testset": len(eax_runs),
+                    "score_translations": len(eax_runs), "make_tables": 1, "make_figures": 1, "all": 1}
+
+
+def test_dpo_beta_change_reruns_only_dpo_runs(finished_demo):
+    config = write_config(finished_demo, "beta.yaml", lambda c: c["preference"]["dpo"].update(beta=0.2))
+    jobs = planned_jobs(finished_demo, "--configfile", config)
+    assert jobs["train_preference"] == 2 and "make_x2x_pairs" not in jobs and "sample_x2x_candidates" not in jobs
 
 
 def test_metric_change_reruns_only_scoring(finished_demo):
     config = write_config(finished_demo, "metrics.yaml", lambda c: c["evaluation"].update(metrics=["chrf"]))
     assert planned_jobs(finished_demo, "--configfile", config) == {
-        "score_translations": 2, "make_first_scores_table": 1, "all": 1}
+        "score_translations": 2 + len(PREFERENCE_RUNS), "make_tables": 1, "make_figures": 1, "all": 1}
+
+
+def test_demo_builds_pairs_for_every_variant_and_margin(finished_demo):
+    pairs_root = finished_demo / "results" / "x2x" / "pairs"
+    for variant in ("eaxt_eaxe", "eaxt_direct", "direct_eaxe", "direct_direct"):
+        for margin in ("0", "0.25", "0.5", "1"):
+            folder = pairs_root / variant / f"margin_{margin}"
+            pairs = pd.read_parquet(folder / "pairs.parquet")
+            assert {"src_lang", "trg_lang", "chosen", "rejected", "chosen_score", "rejected_score", "margin"} <= set(pairs)
+            assert (pairs["margin"] >= float(margin)).all() and (pairs["src_lang"] != "en").all()
+            counts = pd.read_csv(folder / "pair_counts.csv", index_col=0)
+            assert counts.loc["total", "total"] == len(pairs)
+    zero = len(pd.read_parquet(pairs_root / "eaxt_eaxe" / "margin_0" / "pairs.parquet"))
+    one = len(pd.read_parquet(pairs_root / "eaxt_eaxe" / "margin_1" / "pairs.parquet"))
+    assert zero >= one
+
+
+def test_demo_dpo_prefers_chosen_on_its_training_pairs(finished_demo):
+    from eax.training_log import final_preference_accuracy, read_log_history
+
+    for run in PREFERENCE_RUNS:
+        history = read_log_history(finished_demo / "results" / "models" / run / "trainer_log.jsonl")
+        accuracy = final_preference_accuracy(history)
+        assert accuracy is not None, run
+        if run.startswith("dpo"):
+            assert accuracy > 0.5, (run, accuracy)
+
+
+def test_demo_reward_model_loads_as_a_sequence_classifier(finished_demo):
+    from eax.scoring import load_reward_model, reward_scores
+
+    model, tokenizer = load_reward_model(str(finished_demo / "results" / "models" / "rm"))
+    scores = reward_scores(model, tokenizer, ["Translate the following text from English into Lumish:\nEnglish: Hi.\nLumish:"],
+                           ["Na seto."], batch_size=1)
+    assert len(scores) == 1
+
+
+def test_demo_writes_tables_in_three_formats_and_figures(finished_demo):
+    tables = finished_demo / "results" / "tables"
+    for name in ("main", "ablation", "margin_sweep", "per_direction_bleu", "per_direction_chrf"):
+        for ext in ("md", "csv", "tex"):
+            assert (tables / f"{name}.{ext}").stat().st_size > 0, (name, ext)
+    assert "run toy" in (tables / "main.md").read_text()
+    assert "\\begin{tabular}" in (tables / "ablation.tex").read_text()
+    ablation = pd.read_csv(tables / "ablation.csv")
+    assert len(ablation) == 4 and ablation["pairs"].gt(0).all()
+    figures = list((finished_demo / "results" / "figures").glob("*.png"))
+    assert len(figures) == len(PREFERENCE_RUNS) + 4 + 3
+    assert all(path.read_bytes()[:4] == b"\x89PNG" for path in figures)
+
+
+def test_report_is_self_contained_html_with_figures(finished_demo):
+    result = snakemake(finished_demo, "--report", "results/report.html")
+    assert result.returncode == 0, result.stderr[-3000:]
+    html = (finished_demo / "results" / "report.html").read_text(errors="replace")
+    assert "margin_sweep.png" in html and "training_curves.png" in html and "main.csv" in html

@@ -1,4 +1,4 @@
-"""Rule build_toy_comet: a tiny COMET regression metric in COMET's own checkpoint layout, built offline."""
+"""Rule build_toy_comet: a tiny COMET metric, fitted to sentence chrF on graded corruptions, in COMET's layout."""
 
 from pathlib import Path
 
@@ -6,16 +6,19 @@ import pandas as pd
 
 from eax.io import atomic_dir
 from eax.runner import run_script
-from eax.tiny_models import build_comet
+from eax.tiny_models import build_comet, chrf_training_samples
 
 
 def main(snakemake) -> None:
     params = snakemake.params
     corpus = pd.read_parquet(snakemake.input.corpus)
     texts = [*corpus["src_text"], *corpus["trg_text"]]
+    training = chrf_training_samples(list(corpus["src_text"]), list(corpus["trg_text"]), params.fit_samples,
+                                     params.seed)
     root = Path(snakemake.output.checkpoint).parents[1]
     with atomic_dir(root) as folder:
-        build_comet(texts, folder, root, seed=params.seed, **params.architecture)
+        build_comet(texts, folder, root, seed=params.seed, training=training, steps=params.fit_steps,
+                    **params.architecture)
 
 
 run_script(main, snakemake)

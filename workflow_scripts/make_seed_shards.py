@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from eax.corpus import rm_seeds, shard_name, split_into_shards, x2x_seeds
+from eax.corpus import cap_rows, rm_seeds, shard_name, split_into_shards, x2x_seeds
 from eax.io import atomic_dir, write_json
 from eax.runner import run_script
 
@@ -20,6 +20,7 @@ def main(snakemake) -> None:
         for kind, seeds in (("rm", rm_seeds(corpus, params.languages)), ("x2x", x2x_seeds(corpus, params.languages))):
             manifest[kind] = {}
             for pair, frame in seeds.items():
+                frame = cap_rows(frame, params.max_seed_rows, params.seed)
                 shards = split_into_shards(frame, params.shard_size)
                 manifest[kind][pair] = len(shards)
                 for index, shard in enumerate(shards):

@@ -7,7 +7,7 @@ import pandas as pd
 from eax.io import write_json, write_lines, write_parquet
 from eax.languages import PIVOT, language
 from eax.runner import run_script
-from eax.toy_world import ToyWorld, make_corpus, make_devtest
+from eax.toy_world import ToyWorld, make_alma_r_triplets, make_corpus, make_devtest
 
 
 def main(snakemake) -> None:
@@ -20,6 +20,10 @@ def main(snakemake) -> None:
     for code, lines in devtest.items():
         write_lines(lines, devtest_dir / f"{language(code).flores}.devtest")
     write_json(world.lexicons(), snakemake.output.lexicon)
+    triplets = make_alma_r_triplets(world, params.alma_r_rows_per_language)
+    for path in snakemake.output.alma_r:
+        rows = triplets[Path(path).parent.name]
+        write_parquet(pd.DataFrame({"translation": rows}), path)
     write_parquet(corpus, snakemake.output.corpus)
     print(f"toy world: {len(corpus)} training rows, {params.devtest_sentences} devtest segments x {len(devtest)} languages")
 

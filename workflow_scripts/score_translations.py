@@ -9,7 +9,7 @@ from eax.io import read_lines, write_text
 from eax.languages import pair_name, split_pair_name
 from eax.metrics import score_direction
 from eax.runner import run_script
-from eax.testsets import load_flores
+from eax.testsets import load_directions
 
 
 def read_hypotheses(path: Path, expected: int) -> list[str]:
@@ -22,11 +22,11 @@ def read_hypotheses(path: Path, expected: int) -> list[str]:
 def main(snakemake) -> None:
     params = snakemake.params
     directions = [split_pair_name(pair) for pair in params.directions]
-    segments = load_flores(params.root, params.split, sorted({lang for pair in directions for lang in pair}))
+    segments = load_directions(params.format, params.root, params.split, directions)
     hypothesis_files = {Path(path).stem: Path(path) for path in snakemake.input.hypotheses}
     rows = []
     for src, trg in directions:
-        references = segments[trg]
+        references = segments[src, trg][1]
         hypotheses = read_hypotheses(hypothesis_files[pair_name(src, trg)], len(references))
         for score in score_direction(params.metrics, hypotheses, references, trg):
             rows.append({"testset": snakemake.wildcards.testset, "model": snakemake.wildcards.model,

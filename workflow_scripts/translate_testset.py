@@ -7,17 +7,17 @@ from eax.io import write_lines
 from eax.languages import pair_name, split_pair_name
 from eax.prompts import as_chat, eval_prompt
 from eax.runner import run_script
-from eax.testsets import load_flores
+from eax.testsets import load_directions
 
 
 def main(snakemake) -> None:
     params = snakemake.params
     directions = [split_pair_name(pair) for pair in params.directions]
-    segments = load_flores(params.root, params.split, sorted({lang for pair in directions for lang in pair}))
+    segments = load_directions(params.format, params.root, params.split, directions)
     model, tokenizer = load_causal_lm(params.model, params.trust_remote_code)
     prompts, owners = [], []
     for src, trg in directions:
-        for text in segments[src]:
+        for text in segments[src, trg][0]:
             prompts.append(as_chat(tokenizer, eval_prompt(src, trg, text)))
             owners.append((src, trg))
     outputs = generate(model, tokenizer, prompts, params.batch_size, params.max_new_tokens,

@@ -28,8 +28,9 @@ def _describe(error) -> str:
     message = error.message
     if error.validator == "type" and isinstance(error.instance, str) and NUMBER_TEXT.match(error.instance):
         message += f" (YAML reads {error.instance} as text: write it with a decimal point, e.g. 3.0e-3)"
-    elif error.validator == "additionalProperties":
-        message = message.replace("Additional properties are not allowed", "unknown key(s)")
+    elif error.validator in ("additionalProperties", "unevaluatedProperties"):
+        for phrase in ("Additional properties are not allowed", "Unevaluated properties are not allowed"):
+            message = message.replace(phrase, "unknown key(s)")
     return f"config key `{key}`: {message}"
 
 
@@ -50,11 +51,7 @@ def semantic_errors(config: dict) -> list[str]:
     errors += [f"config key `evaluation.testsets`: name {name!r} is used twice" for name in sorted(set(names))
                if names.count(name) > 1]
     for index, testset in enumerate(config["evaluation"]["testsets"]):
-        name = f"{index}.path"
-        if testset["path"] == "toy" and config["corpus"]["source"] != "toy":
-            errors.append(f"config key `evaluation.testsets.{name}`: `toy` needs `corpus.source: toy`")
-        elif testset["path"] not in ("toy", "download") and not Path(testset["path"]).is_dir():
-            errors.append(f"config key `evaluation.testsets.{name}`: folder not found: {testset['path']}")
+        errors += _testset_errors(f"evaluation.testsets.{index}", testset, config["corpus"]["source"])
     for item in config["evaluation"]["directions"]:
         if item in DIRECTION_GROUPS:
             continue
@@ -67,7 +64,51 @@ def semantic_errors(config: dict) -> list[str]:
     model = config["toy_world"]["model"]
     if model["hidden_size"] % model["num_heads"] or model["num_heads"] % model["num_kv_heads"]:
         errors.append("config key `toy_world.model`: num_heads must divide hidden_size and num_kv_heads num_heads")
+    return errors + _preference_errors(config)
+
+
+def _preference_errors(config: dict) -> list[str]:
+    errors = []
+    toy_corpus = config["corpus"]["source"] == "toy"
+    for key, value in (("reward_data.comet_model", config["reward_data"]["comet_model"]),
+                       ("alma_r.source", config["alma_r"]["source"])):
+        if value == "toy" and not toy_corpus:
+            errors.append(f"config key `{key}`: `toy` needs `corpus.source: toy`")
+    comet_model = config["reward_data"]["comet_model"]
+    if comet_model != "toy" and not Path(comet_model).is_file() and not HUB_ID.match(comet_model):
+        errors.append(f"config key `reward_data.comet_model`: {comet_model} is neither a checkpoint file nor a hub id")
+    if config["reward_data"]["metric"] == "bleurt" and not config["reward_data"]["bleurt_checkpoint"]:
+        errors.append("config key `reward_data.bleurt_checkpoint`: set it (e.g. a BLEURT-20 folder) to score with bleurt")
+    variants = {f"{a}_{b}" for a in config["x2x"]["samplers"] for b in config["x2x"]["scorers"]}
+    for index, run in enumerate(config["preference"]["runs"]):
+        if run["data"] != "alma_r" and run["data"] not in variants:
+            errors.append(f"config key `preference.runs.{index}.data`: {run['data']!r} is not a variant of "
+                          f"x2x.samplers x x2x.scorers ({', '.join(sorted(variants))})")
+    for name in config["alma_r"]["configs"]:
+        unknown = [code for code in name.split("-") if code not in LANGUAGES]
+        if unknown:
+            errors.append(f"config key `alma_r.configs`: {name!r} has unknown language code(s) {', '.join(unknown)}")
+    allowed = {"base", "sft", "preference_runs", *preference_run_names(config["preference"]["runs"])}
+    errors += [f"config key `evaluation.models`: unknown model {name!r}; use {', '.join(sorted(allowed))}"
+               for name in config["evaluation"]["models"] if name not in allowed]
     return errors
+
+
+def _testset_errors(key: str, testset: dict, corpus_source: str) -> list[str]:
+    path, fmt = testset["path"], testset["format"]
+    if path in ("toy", "download"):
+        if fmt != "flores200":
+            return [f"config key `{key}.path`: `{path}` is only for format flores200"]
+        if path == "toy" and corpus_source != "toy":
+            return [f"config key `{key}.path`: `toy` needs `corpus.source: toy`"]
+    elif fmt == "custom_json" and not Path(path).is_file():
+        return [f"config key `{key}.path`: file not found: {path}"]
+    elif fmt != "custom_json" and not Path(path).is_dir():
+        return [f"config key `{key}.path`: folder not found: {path}"]
+    if fmt == "flores200" and testset["split"] == "dev" and "towerblocks" in corpus_source.lower():
+        return [f"config key `{key}.split`: FLORES-200 dev is part of TowerBlocks (the training corpus); "
+                "evaluate on devtest"]
+    return []
 
 
 def _source_errors(key: str, value: str, expect: str) -> list[str]:
@@ -116,3 +157,18 @@ def yaml_syntax_error(path: str | Path) -> str | None:
     except UnicodeDecodeError:
         return f"{path}: not UTF-8 text"
     return None
+
+
+def margin_name(margin: float) -> str:
+    """A margin as it appears in paths (`margin_0.5`): short, exact, and stable across YAML spellings."""
+    return f"{float(margin):g}"
+
+
+def preference_run_names(runs: list[dict]) -> list[str]:
+    return [f"{run['method']}-{run['data']}" for run in runs]
+
+
+def evaluated_models(items: list[str], run_names: list[str]) -> list[str]:
+    """Expand `preference_runs` into every configured run's model name, keeping order, without duplicates."""
+    names = [name for item in items for name in (run_names if item == "preference_runs" else [item])]
+    return list(dict.fromkeys(names))

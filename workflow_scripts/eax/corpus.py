@@ -96,6 +96,13 @@ def x2x_seeds(corpus: pd.DataFrame, languages: list[str]) -> dict[str, pd.DataFr
     return seeds
 
 
+def cap_rows(frame: pd.DataFrame, max_rows: int | None, seed: int) -> pd.DataFrame:
+    """At most `max_rows` rows, a seeded sample kept in corpus order (all rows when `max_rows` is None)."""
+    if max_rows is None or len(frame) <= max_rows:
+        return frame
+    return frame.sample(n=max_rows, random_state=seed).sort_index().reset_index(drop=True)
+
+
 def split_into_shards(frame: pd.DataFrame, shard_size: int) -> list[pd.DataFrame]:
     """Balanced consecutive shards of at most `shard_size` rows; an empty frame gives one empty shard."""
     if shard_size < 1:

@@ -37,7 +37,7 @@ def load_causal_lm(path: str, trust_remote_code: bool = False):
 
 def generate(model, tokenizer, prompts: list[str], batch_size: int, max_new_tokens: int, num_beams: int = 1,
              num_return_sequences: int = 1, do_sample: bool = False, temperature: float = 1.0,
-             top_p: float = 1.0, seed: int = 0, desc: str = "generate") -> list[list[str]]:
+             top_p: float = 1.0, seed: int = 0, desc: str = "generate", progress: bool = True) -> list[list[str]]:
     """Decode every (already templated) prompt; returns, per prompt in input order, its output texts."""
     import torch
 
@@ -46,7 +46,7 @@ def generate(model, tokenizer, prompts: list[str], batch_size: int, max_new_toke
     stop_texts = tuple(t for t in (tokenizer.eos_token, tokenizer.pad_token) if t)
     torch.manual_seed(seed)
     batches = list(length_sorted_batches([len(ids) for ids in encoded], batch_size))
-    for batch in tqdm(batches, desc=desc, mininterval=5):
+    for batch in tqdm(batches, desc=desc, mininterval=5, disable=not progress):
         inputs = tokenizer.pad({"input_ids": [encoded[i] for i in batch]}, return_tensors="pt").to(model.device)
         with torch.inference_mode():
             generated = model.generate(

@@ -8,6 +8,7 @@ import pandas as pd
 
 from eax.errors import UserInputError
 from eax.prompts import diverse_prompts
+from eax.training import last_checkpoint, load_policy, lora_config, merged, training_arguments
 
 SFT_COLUMNS = ["src_lang", "trg_lang", "prompt", "completion", "n_tokens"]
 
@@ -42,64 +43,17 @@ def template_and_count(rows: pd.DataFrame, tokenizer) -> pd.DataFrame:
     return rows.assign(prompt=templated, n_tokens=lengths)[SFT_COLUMNS]
 
 
-def lora_config(settings: dict):
-    from peft import LoraConfig
-
-    return LoraConfig(
-        r=settings["r"],
-        lora_alpha=settings["alpha"],
-        lora_dropout=settings["dropout"],
-        target_modules=settings["target_modules"],
-        task_type="CAUSAL_LM",
-    )
-
-
-def training_arguments(hp: dict, output_dir: Path) -> dict:
-    """The transformers/trl arguments shared by every trainer, from one config section."""
-    return dict(
-        output_dir=str(output_dir),
-        learning_rate=hp["learning_rate"],
-        num_train_epochs=hp["epochs"],
-        per_device_train_batch_size=hp["per_device_batch_size"],
-        gradient_accumulation_steps=hp["gradient_accumulation_steps"],
-        lr_scheduler_type=hp["lr_scheduler"],
-        warmup_ratio=hp["warmup_ratio"],
-        weight_decay=hp["weight_decay"],
-        max_grad_norm=hp["max_grad_norm"],
-        seed=hp["seed"],
-        data_seed=hp["seed"],
-        bf16=hp["bf16"],
-        logging_steps=hp["logging_steps"],
-        save_strategy="steps",
-        save_steps=hp["save_steps"],
-        save_total_limit=1,
-        save_safetensors=True,
-        report_to=[],
-        disable_tqdm=False,
-        use_cpu=not _cuda_available(),
-        dataloader_num_workers=0,
-    )
-
-
-def _cuda_available() -> bool:
-    import torch
-
-    return torch.cuda.is_available()
-
-
 def train_sft(model_path: str, data: pd.DataFrame, hp: dict, work_dir: Path, trust_remote_code: bool):
     """Fine-tune with trl's SFTTrainer on prompt/completion rows (loss on the completion only).
 
     Returns the trainer, whose model is merged (LoRA) and ready to save, and whose log history holds the curve.
     """
     from datasets import Dataset
-    from transformers import AutoModelForCausalLM, AutoTokenizer
     from trl import SFTConfig, SFTTrainer
 
     if data.empty:
         raise UserInputError("the SFT data is empty: check the corpus and `data.max_tokens`")
-    tokenizer = AutoTokenizer.from_pretrained(model_path, trust_remote_code=trust_remote_code)
-    model = AutoModelForCausalLM.from_pretrained(model_path, trust_remote_code=trust_remote_code)
+    model, tokenizer = load_policy(model_path, trust_remote_code)
     config = SFTConfig(
         **training_arguments(hp, work_dir),
         max_length=hp["max_length"],
@@ -114,13 +68,6 @@ def train_sft(model_path: str, data: pd.DataFrame, hp: dict, work_dir: Path, tru
         processing_class=tokenizer,
         peft_config=lora_config(hp["lora"]) if hp["method"] == "lora" else None,
     )
-    trainer.train(resume_from_checkpoint=_last_checkpoint(work_dir))
-    if hp["method"] == "lora":
-        trainer.model = trainer.model.merge_and_unload()
+    trainer.train(resume_from_checkpoint=last_checkpoint(work_dir))
+    trainer.model = merged(trainer.model)
     return trainer, tokenizer
-
-
-def _last_checkpoint(work_dir: Path) -> str | None:
-    from transformers.trainer_utils import get_last_checkpoint
-
-    return get_last_checkpoint(str(work_dir)) if work_dir.is_dir() else None

@@ -1,4 +1,5 @@
-"""Result tables: per-direction scores averaged over direction groups, rendered as CSV and Markdown."""
+"""Result tables: per-direction scores averaged over direction groups, the 2x2 ablation, the min_margin sweep;
+rendered as CSV, Markdown and LaTeX."""
 
 from __future__ import annotations
 
@@ -34,3 +35,43 @@ def to_markdown(frame: pd.DataFrame, digits: int = 2) -> str:
         for row in frame.itertuples(index=False)
     ]
     return "\n".join([header, rule, *body]) + "\n"
+
+
+def to_latex(frame: pd.DataFrame, caption: str, digits: int = 2) -> str:
+    """A booktabs table; numbers right-aligned, text escaped."""
+    def cell(value) -> str:
+        if isinstance(value, float):
+            return "--" if pd.isna(value) else f"{value:.{digits}f}"
+        return str(value).replace("_", r"\_").replace("%", r"\%").replace("&", r"\&")
+
+    align = "".join("r" if pd.api.types.is_numeric_dtype(frame[c]) else "l" for c in frame.columns)
+    lines = [r"\begin{table}[t]", r"\centering", rf"\begin{{tabular}}{{{align}}}", r"\toprule",
+             " & ".join(cell(c) for c in frame.columns) + r" \\", r"\midrule"]
+    lines += [" & ".join(cell(v) for v in row) + r" \\" for row in frame.itertuples(index=False)]
+    lines += [r"\bottomrule", r"\end{tabular}", rf"\caption{{{cell(caption)}}}", r"\end{table}"]
+    return "\n".join(lines) + "\n"
+
+
+def per_direction(scores: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """One row per (testset, model), one column per direction `src2trg`, for one metric."""
+    chosen = scores[scores["metric"] == metric].assign(direction=lambda f: f["src_lang"] + "2" + f["trg_lang"])
+    table = chosen.pivot_table(index=["testset", "model"], columns="direction", values="score", sort=False)
+    return table.reset_index().rename_axis(columns=None)
+
+
+def ablation(pair_counts: dict[str, int], x2x_means: dict[str, float], samplers: list[str], scorers: list[str]) -> pd.DataFrame:
+    """The sampler x scorer grid: pairs kept per variant and, where a DPO model was trained on it, its x2x mean."""
+    rows = []
+    for sampler in samplers:
+        for scorer in scorers:
+            variant = f"{sampler}_{scorer}"
+            rows.append({"sampler": sampler, "scorer": scorer, "pairs": pair_counts.get(variant, 0),
+                         "dpo x2x": x2x_means.get(variant, float("nan"))})
+    return pd.DataFrame(rows)
+
+
+def margin_sweep(pair_counts: dict[tuple[str, float], int]) -> pd.DataFrame:
+    """Pairs kept per variant (columns) at each min_margin (rows)."""
+    frame = pd.Series(pair_counts).rename_axis(["variant", "min_margin"]).rename("pairs").reset_index()
+    table = frame.pivot_table(index="min_margin", columns="variant", values="pairs", sort=True)
+    return table.reset_index().rename_axis(columns=None)

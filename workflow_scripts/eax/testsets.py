@@ -1,12 +1,30 @@
-"""Test sets in their original layouts; each loader returns language -> segments, line-aligned."""
+"""Test sets in their original layouts. Every loader answers the same question: for a direction (src, trg),
+the source segments and their references, line-aligned.
+
+Formats (`evaluation.testsets[].format`):
+- `flores200`: `{root}/{split}/{flores_code}.{split}`, multi-parallel (the official tarball layout);
+- `ntrex128`: `{root}/newstest2019-src.eng.txt` and `newstest2019-ref.{code}.txt`, multi-parallel;
+- `wmt22_json`: `{root}/{x}en/test.{src}-{trg}.json`, a JSON list of `{"translation": {src: ..., trg: ...}}`
+  (ALMA's layout, also that of the hub sets haoranxu/WMT22-Test and WMT23-Test);
+- `wmt23_text`: `{root}/sources/generaltest2023.{src}-{trg}.src.{src}` and
+  `{root}/references/generaltest2023.{src}-{trg}.ref.refA.{trg}`;
+- `custom_json`: one JSON file, a list of `{src_lang, trg_lang, src_text, trg_text}`.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from eax.errors import UserInputError
 from eax.io import read_lines
-from eax.languages import language
+from eax.languages import PIVOT, language
+
+FORMATS = ("flores200", "ntrex128", "wmt22_json", "wmt23_text", "custom_json")
+NTREX_CODES = {"en": "eng", "de": "deu", "fr": "fra", "it": "ita", "ko": "kor", "nl": "nld", "pt": "por",
+               "ru": "rus", "es": "spa", "zh": "zho_Hans", "cs": "ces", "is": "isl", "ja": "jpn"}
+
+Segments = tuple[list[str], list[str]]
 
 
 def flores_file(root: str | Path, split: str, lang: str) -> Path:
@@ -15,15 +33,95 @@ def flores_file(root: str | Path, split: str, lang: str) -> Path:
     return Path(root) / split / f"{code}.{split}"
 
 
-def load_flores(root: str | Path, split: str, languages: list[str]) -> dict[str, list[str]]:
-    segments = {}
-    for lang in languages:
-        path = flores_file(root, split, lang)
-        if not path.is_file():
-            raise UserInputError(f"{path}: FLORES-200 file for {lang!r} not found (expected {{root}}/{{split}}/{{code}}.{{split}})")
-        segments[lang] = read_lines(path)
-    counts = {len(lines) for lines in segments.values()}
-    if len(counts) > 1:
-        detail = ", ".join(f"{lang}: {len(lines)}" for lang, lines in segments.items())
-        raise UserInputError(f"{root}/{split}: FLORES-200 files are not line-aligned ({detail})")
-    return segments
+def ntrex_file(root: str | Path, lang: str) -> Path:
+    if lang not in NTREX_CODES:
+        raise UserInputError(f"NTREX-128 has no file for language {lang!r} in this workflow's code table")
+    name = "newstest2019-src.eng.txt" if lang == PIVOT else f"newstest2019-ref.{NTREX_CODES[lang]}.txt"
+    return Path(root) / name
+
+
+def wmt22_file(root: str | Path, src: str, trg: str) -> Path:
+    other = trg if src == PIVOT else src
+    return Path(root) / f"{other}{PIVOT}" / f"test.{src}-{trg}.json"
+
+
+def wmt23_files(root: str | Path, src: str, trg: str) -> tuple[Path, Path]:
+    pair = f"{src}-{trg}"
+    return (Path(root) / "sources" / f"generaltest2023.{pair}.src.{src}",
+            Path(root) / "references" / f"generaltest2023.{pair}.ref.refA.{trg}")
+
+
+def files_for(fmt: str, root: str | Path, split: str, directions: list[tuple[str, str]]) -> list[Path]:
+    """Every file the given directions read, for Snakemake to track."""
+    languages = sorted({lang for direction in directions for lang in direction})
+    if fmt == "flores200":
+        return [flores_file(root, split, lang) for lang in languages]
+    if fmt == "ntrex128":
+        return [ntrex_file(root, lang) for lang in languages]
+    if fmt == "wmt22_json":
+        return [wmt22_file(root, src, trg) for src, trg in directions]
+    if fmt == "wmt23_text":
+        return [path for src, trg in directions for path in wmt23_files(root, src, trg)]
+    if fmt == "custom_json":
+        return [Path(root)]
+    raise ValueError(f"unknown test set format {fmt!r}; use one of {FORMATS}")
+
+
+def _read(path: Path) -> list[str]:
+    if not path.is_file():
+        raise UserInputError(f"{path}: test set file not found")
+    try:
+        return read_lines(path)
+    except UnicodeDecodeError:
+        raise UserInputError(f"{path}: not UTF-8 text") from None
+
+
+def _aligned(sources: list[str], references: list[str], where: str) -> Segments:
+    if len(sources) != len(references):
+        raise UserInputError(f"{where}: {len(sources)} source segments but {len(references)} references")
+    if not sources:
+        raise UserInputError(f"{where}: no segments")
+    return sources, references
+
+
+def _wmt22(root: str | Path, src: str, trg: str) -> Segments:
+    path = wmt22_file(root, src, trg)
+    if not path.is_file():
+        raise UserInputError(f"{path}: test set file not found")
+    items = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        return _aligned([item["translation"][src] for item in items], [item["translation"][trg] for item in items],
+                        str(path))
+    except (KeyError, TypeError):
+        raise UserInputError(f"{path}: expected a list of {{\"translation\": {{\"{src}\": ..., \"{trg}\": ...}}}}") from None
+
+
+def _custom(root: str | Path, src: str, trg: str) -> Segments:
+    path = Path(root)
+    try:
+        rows = [row for row in json.loads(path.read_text(encoding="utf-8"))
+                if row["src_lang"] == src and row["trg_lang"] == trg]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise UserInputError(f"{path}: expected a JSON list of {{src_lang, trg_lang, src_text, trg_text}}") from None
+    return _aligned([row["src_text"] for row in rows], [row["trg_text"] for row in rows], f"{path} ({src}2{trg})")
+
+
+def load_direction(fmt: str, root: str | Path, split: str, src: str, trg: str) -> Segments:
+    """(sources, references) of one direction of a test set."""
+    if fmt == "flores200":
+        return _aligned(_read(flores_file(root, split, src)), _read(flores_file(root, split, trg)),
+                        f"{root}/{split} ({src}2{trg})")
+    if fmt == "ntrex128":
+        return _aligned(_read(ntrex_file(root, src)), _read(ntrex_file(root, trg)), f"{root} ({src}2{trg})")
+    if fmt == "wmt22_json":
+        return _wmt22(root, src, trg)
+    if fmt == "wmt23_text":
+        source, reference = wmt23_files(root, src, trg)
+        return _aligned(_read(source), _read(reference), f"{root} ({src}2{trg})")
+    if fmt == "custom_json":
+        return _custom(root, src, trg)
+    raise ValueError(f"unknown test set format {fmt!r}; use one of {FORMATS}")
+
+
+def load_directions(fmt: str, root: str | Path, split: str, directions: list[tuple[str, str]]) -> dict[tuple[str, str], Segments]:
+    return {(src, trg): load_direction(fmt, root, split, src, trg) for src, trg in directions}

@@ -7,6 +7,7 @@ Both save in their library's own format, so the workflow loads them exactly as i
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 CHATML_TEMPLATE = (
@@ -98,8 +99,11 @@ def train_unigram_tokenizer(texts: list[str], vocab_size: int):
 
 
 def build_comet(texts: list[str], root: Path, final_root: Path, hidden_size: int, num_layers: int,
-                vocab_size: int, seed: int) -> Path:
-    """A COMET regression metric over a tiny random XLM-R encoder, saved in COMET's own layout under `root`.
+                vocab_size: int, seed: int, training: list[dict] | None = None, steps: int = 0) -> Path:
+    """A COMET regression metric over a tiny XLM-R encoder, saved in COMET's own layout under `root`.
+
+    With `training` samples (src, mt, ref, score) it is first fitted for `steps` steps, so its scores mean
+    something (the toy world distils sentence chrF into it); otherwise it stays random.
 
     `root/encoder` holds the encoder's config and tokenizer (COMET's `pretrained_model`, recorded as an
     absolute path under `final_root`, where `root` will be moved), `root/hparams.yaml` and
@@ -134,6 +138,9 @@ def build_comet(texts: list[str], root: Path, final_root: Path, hidden_size: int
         hidden_sizes=[hidden_size],
         batch_size=8,
     )
+    if training and steps:
+        losses = fit_comet(model, training, steps, batch_size=16, learning_rate=1e-3, seed=seed)
+        print(f"COMET fit: MSE {sum(losses[:20]) / 20:.4f} (first 20 steps) -> {sum(losses[-20:]) / 20:.4f} (last 20)")
     hparams = {**dict(model.hparams), "pretrained_model": str(final_root.resolve() / "encoder")}
     (root / "hparams.yaml").write_text(
         yaml.safe_dump({"class_identifier": "regression_metric", **hparams}), encoding="utf-8"
@@ -143,6 +150,52 @@ def build_comet(texts: list[str], root: Path, final_root: Path, hidden_size: int
     torch.save({"state_dict": model.state_dict(), "hyper_parameters": hparams,
                 "pytorch-lightning_version": _lightning_version()}, checkpoint)
     return checkpoint
+
+
+def chrf_training_samples(sources: list[str], references: list[str], n: int, seed: int) -> list[dict]:
+    """COMET training triples whose target is sentence chrF/100 of a corrupted (or off-target) reference."""
+    from sacrebleu.metrics import CHRF
+
+    from eax.toy_world import corrupt
+
+    chrf = CHRF()
+    rng = random.Random(seed)
+    vocabulary = sorted({word for text in references for word in text.split()})
+    samples = []
+    for _ in range(n):
+        i = rng.randrange(len(sources))
+        kind = rng.random()
+        if kind < 0.1:
+            mt = sources[i]  # off-target: the source copied
+        elif kind < 0.2:
+            mt = references[rng.randrange(len(references))]  # an unrelated sentence
+        else:
+            mt = corrupt(references[i], rng, rng.random(), vocabulary)
+        score = chrf.sentence_score(mt, [references[i]]).score / 100
+        samples.append({"src": sources[i], "mt": mt, "ref": references[i], "score": score})
+    return samples
+
+
+def fit_comet(model, samples: list[dict], steps: int, batch_size: int, learning_rate: float, seed: int) -> list[float]:
+    """Plain regression fine-tuning of a COMET model (encoder included); returns the loss per step."""
+    import torch
+
+    torch.manual_seed(seed)
+    rng = random.Random(seed)
+    model.train()
+    for parameter in model.parameters():
+        parameter.requires_grad = True
+    optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate)
+    losses = []
+    for _ in range(steps):
+        inputs, target = model.prepare_sample(rng.sample(samples, batch_size), stage="fit")
+        loss = torch.nn.functional.mse_loss(model(**inputs).score, target.score)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    model.eval()
+    return losses
 
 
 def _lightning_version() -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from eax.languages import PIVOT, TOY_LANGUAGES
+from eax.languages import PIVOT
 
 NOUNS = (
     "dog cat bird horse cow fish farmer teacher doctor child woman man king queen soldier sailor baker "
@@ -298,5 +298,56 @@ def make_devtest(world: ToyWorld, n_sentences: int, exclude_english: set[str]) -
     return lines
 
 
-def toy_language_names() -> dict[str, str]:
-    return {code: TOY_LANGUAGES[code].name for code in GRAMMARS}
+def corrupt(text: str, rng: random.Random, rate: float, vocabulary: list[str]) -> str:
+    """Drop, replace or swap about `rate` of the words: a translation of graded quality."""
+    words = text.split() if " " in text else list(text)
+    out = []
+    for word in words:
+        roll = rng.random()
+        if roll < rate / 3:
+            continue
+        out.append(rng.choice(vocabulary) if roll < 2 * rate / 3 else word)
+    if len(out) > 1 and rng.random() < rate:
+        i = rng.randrange(len(out) - 1)
+        out[i], out[i + 1] = out[i + 1], out[i]
+    return (" " if " " in text else "").join(out)
+
+
+def make_alma_r_triplets(world: ToyWorld, rows_per_language: int) -> dict[str, list[dict]]:
+    """Toy rows in the `haoranxu/ALMA-R-Preference` layout, config `{x}-en` -> `translation` structs.
+
+    The "systems" are graded corruptions of the reference (GPT-4 mild, ALMA stronger); their scores are sentence
+    chrF (as 0-1) with the reference's own score just below 1, as quality-estimation scores of references are.
+    Some rows carry a human label (`Delta`) or serve one direction only (`required_directions`).
+    """
+    from sacrebleu.metrics import CHRF
+
+    chrf = CHRF()
+    rng = random.Random(f"{world.seed}:alma_r")
+    lexicons = world.lexicons()
+    configs: dict[str, list[dict]] = {}
+    for code in world.languages:
+        rows = []
+        for _ in range(rows_per_language):
+            texts = world.realise_all(draw_clause(rng), lexicons)
+            example = {code: texts[code], PIVOT: texts[PIVOT], "Delta": 0, "required_directions": ""}
+            for lang in (code, PIVOT):
+                vocabulary = texts[lang].split() if " " in texts[lang] else list(texts[lang])
+                outputs = {"gpt4": corrupt(texts[lang], rng, 0.15, vocabulary),
+                           "alma": corrupt(texts[lang], rng, 0.4, vocabulary)}
+                scores = {"ref": 0.9 + 0.1 * rng.random()}
+                for system, output in outputs.items():
+                    example[f"{system}_{lang}"] = output
+                    scores[system] = chrf.sentence_score(output, [texts[lang]]).score / 100
+                for system, score in scores.items():
+                    example[f"{system}_{lang}_kiwi"] = score
+                    example[f"{system}_{lang}_xcomet"] = score
+                    example[f"{system}_{lang}_kiwi_xcomet"] = score
+            roll = rng.random()
+            if roll < 0.1:
+                example["Delta"] = rng.choice((-1, 1))
+            elif roll < 0.2:
+                example["required_directions"] = f"{PIVOT}-{code}"
+            rows.append(example)
+        configs[f"{code}-{PIVOT}"] = rows
+    return configs

@@ -18,3 +18,15 @@ def last_value(history: list[dict], key: str) -> float | None:
     """The last logged value of `key` (e.g. `loss`, `rewards/accuracies`), None if never logged."""
     values = [entry[key] for entry in history if key in entry]
     return values[-1] if values else None
+
+
+def final_preference_accuracy(history: list[dict]) -> float | None:
+    """Preference accuracy of the trained model on its own training pairs, from the evaluation run after training.
+
+    trl's DPO trainer logs it as `final_train_rewards/accuracies`; its CPO trainer keeps an `eval_` prefix.
+    """
+    for key in ("final_train_rewards/accuracies", "eval_rewards/accuracies", "final_train_accuracy"):
+        value = last_value(history, key)
+        if value is not None:
+            return value
+    return None

@@ -1,0 +1,61 @@
+"""Wall time and peak memory of the embedded default, the whole process tree summed (goal: < 5 min, < 4 GiB).
+
+Runs the workflow in a fresh temporary copy of the project (so nothing of yours is touched), samples the resident
+memory of Snakemake and all its jobs every 0.2 s, and prints the figures and the slowest rules.
+
+    .venv/bin/python bench/demo.py [--cores 2] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+PARTS = ["Snakefile", "rules", "workflow_scripts", "config", "profiles", "envs", "report"]
+
+
+def tree_rss(process: psutil.Process) -> int:
+    total = 0
+    for member in [process, *process.children(recursive=True)]:
+        try:
+            total += member.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary run folder")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="eax-demo-"))
+    for part in PARTS:
+        (shutil.copytree if (ROOT / part).is_dir() else shutil.copy2)(ROOT / part, workdir / part)
+    command = [sys.executable, "-m", "snakemake", "--cores", str(args.cores)]
+    start = time.perf_counter()
+    with open(workdir / "snakemake.log", "w") as log:
+        process = psutil.Popen(command, cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, tree_rss(process))
+            time.sleep(0.2)
+    seconds = time.perf_counter() - start
+    print(f"exit status {process.returncode}; wall time {seconds:.0f} s ({seconds / 60:.1f} min) on {args.cores} cores;"
+          f" peak memory {peak / 2**30:.2f} GiB (goals: < 5 min, < 4 GiB)")
+    print(f"run folder: {workdir}" if args.keep else "")
+    if not args.keep:
+        shutil.rmtree(workdir)
+    sys.exit(process.returncode)
+
+
+if __name__ == "__main__":
+    main()

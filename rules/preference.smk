@@ -1,0 +1,50 @@
+# Preference training: one rule for every method (DPO with the SFT term, CPO, SimPO) and every data source
+# (an x2x variant's pairs or ALMA-R triplets); each run is results/models/{method}-{data}.
+
+
+rule make_alma_r_pairs:
+    input:
+        triplets=alma_r_files(),
+    output:
+        pairs="results/alma_r/pairs.parquet",
+        counts="results/alma_r/pair_counts.csv",
+        percentages="results/alma_r/pair_percentages.csv",
+    params:
+        source=lambda wildcards, input: str(Path(input.triplets[0]).parents[1]) if input.triplets else alma_r_location(),
+        configs=config["alma_r"]["configs"],
+        scorer=config["alma_r"]["scorer"],
+        seed=config["alma_r"]["seed"],
+    conda:
+        "../envs/data.yaml"
+    log:
+        "results/logs/make_alma_r_pairs.log",
+    script:
+        "../workflow_scripts/make_alma_r_pairs.py"
+
+
+rule train_preference:
+    input:
+        pairs=lambda wildcards: preference_data(wildcards.data),
+        model=model_files("sft"),
+    output:
+        model=expand("results/models/{{method}}-{{data}}/{file}", file=LOCAL_MODEL_FILES),
+        log_history="results/models/{method}-{data}/trainer_log.jsonl",
+    params:
+        base=model_location,
+        work_dir="results/work/{method}-{data}",
+        hyperparameters=lambda wildcards: config["preference"][wildcards.method],
+        trust_remote_code=config["model"]["trust_remote_code"],
+    wildcard_constraints:
+        method="dpo|cpo|simpo",
+        data="(eaxt|direct)_(eaxe|direct)|alma_r",
+    threads: resource("train", "threads")
+    resources:
+        gpu=resource("train", "gpu"),
+        mem_mb=resource("train", "mem_mb"),
+        runtime=resource("train", "runtime"),
+    conda:
+        "../envs/train.yaml"
+    log:
+        "results/logs/train_preference/{method}-{data}.log",
+    script:
+        "../workflow_scripts/train_preference.py"

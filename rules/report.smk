@@ -1,0 +1,97 @@
+# The paper's outputs: tables (Markdown, CSV, LaTeX) and figures, both in the `snakemake --report` HTML report.
+
+
+rule make_tables:
+    input:
+        scores=expand("results/eval/{testset}/{model}/scores.csv", testset=list(TESTSETS), model=EVALUATED_MODELS),
+        pair_counts=expand(
+            "results/x2x/pairs/{variant}/margin_{margin}/pair_counts.csv", variant=VARIANTS, margin=MARGINS
+        ),
+    output:
+        main_csv=report(
+            "results/tables/main.csv", caption="../report/main_table.rst", category="Tables", labels={"table": "main"}
+        ),
+        main_md="results/tables/main.md",
+        main_tex="results/tables/main.tex",
+        ablation_csv=report(
+            "results/tables/ablation.csv",
+            caption="../report/ablation_table.rst",
+            category="Tables",
+            labels={"table": "sampler x scorer ablation"},
+        ),
+        ablation_md="results/tables/ablation.md",
+        ablation_tex="results/tables/ablation.tex",
+        sweep_csv=report(
+            "results/tables/margin_sweep.csv",
+            caption="../report/sweep_table.rst",
+            category="Tables",
+            labels={"table": "min_margin sweep"},
+        ),
+        sweep_md="results/tables/margin_sweep.md",
+        sweep_tex="results/tables/margin_sweep.tex",
+        per_direction=expand(
+            "results/tables/per_direction_{metric}.{ext}", metric=config["evaluation"]["metrics"], ext=["md", "csv", "tex"]
+        ),
+    params:
+        run_name=config["run_name"],
+        metrics=config["evaluation"]["metrics"],
+        main_metric=MAIN_METRIC,
+        main_margin=float(MAIN_MARGIN),
+        samplers=config["x2x"]["samplers"],
+        scorers=config["x2x"]["scorers"],
+    conda:
+        "../envs/data.yaml"
+    log:
+        "results/logs/make_tables.log",
+    script:
+        "../workflow_scripts/make_tables.py"
+
+
+rule make_figures:
+    input:
+        scores=rules.make_tables.input.scores,
+        pair_counts=expand("results/x2x/pairs/{variant}/margin_{margin}/pair_counts.csv", variant=VARIANTS, margin=MAIN_MARGIN),
+        pairs=expand("results/x2x/pairs/{variant}/margin_{margin}/pairs.parquet", variant=VARIANTS, margin=MAIN_MARGIN),
+        sweep="results/tables/margin_sweep.csv",
+        logs=expand("results/models/{model}/trainer_log.jsonl", model=["sft", "rm", *PREFERENCE_RUNS]),
+    output:
+        gains=report(
+            expand("results/figures/gain_{model}.png", model=PREFERENCE_RUNS),
+            caption="../report/gain_heatmap.rst",
+            category="Figures",
+            subcategory="Gain over SFT",
+        ),
+        pair_counts=report(
+            expand("results/figures/pair_counts_{variant}.png", variant=VARIANTS),
+            caption="../report/pair_counts.rst",
+            category="Figures",
+            subcategory="Preference data",
+        ),
+        margins=report(
+            "results/figures/margin_histograms.png",
+            caption="../report/margin_histograms.rst",
+            category="Figures",
+            subcategory="Preference data",
+        ),
+        curves=report(
+            "results/figures/training_curves.png",
+            caption="../report/training_curves.rst",
+            category="Figures",
+            subcategory="Training",
+        ),
+        sweep=report(
+            "results/figures/margin_sweep.png",
+            caption="../report/margin_sweep.rst",
+            category="Figures",
+            subcategory="Preference data",
+        ),
+    params:
+        testset=list(TESTSETS)[0],
+        metric=MAIN_METRIC,
+        languages=LANGUAGES,
+    conda:
+        "../envs/data.yaml"
+    log:
+        "results/logs/make_figures.log",
+    script:
+        "../workflow_scripts/make_figures.py"

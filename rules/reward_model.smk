@@ -1,0 +1,75 @@
+# Reward model: English-centric candidates scored against the reference (COMET/chrF/BLEURT), best-vs-worst
+# pairs, and trl's RewardTrainer on a sequence-classification head initialised from the SFT model.
+
+
+rule score_rm_candidates:
+    priority: 40
+    input:
+        candidates="results/rm/candidates/direct/{pair}/{shard}.parquet",
+        comet=comet_files(),
+    output:
+        scores="results/rm/scores/{pair}/{shard}.parquet",
+    params:
+        metric=config["reward_data"]["metric"],
+        comet_model=lambda wildcards, input: input.comet[0] if input.comet else comet_checkpoint(),
+        bleurt_checkpoint=config["reward_data"]["bleurt_checkpoint"],
+        batch_size=config["reward_data"]["batch_size"],
+    threads: resource("score", "threads")
+    resources:
+        gpu=resource("score", "gpu"),
+        mem_mb=resource("score", "mem_mb"),
+        runtime=resource("score", "runtime"),
+    conda:
+        "../envs/eval.yaml"
+    log:
+        "results/logs/score_rm_candidates/{pair}/{shard}.log",
+    script:
+        "../workflow_scripts/score_rm_candidates.py"
+
+
+rule make_rm_pairs:
+    input:
+        scores=rm_score_files,
+    output:
+        pairs="results/rm/pairs.parquet",
+        counts="results/rm/pair_counts.csv",
+        percentages="results/rm/pair_percentages.csv",
+    params:
+        languages=LANGUAGES,
+        min_margin=config["reward_data"]["min_margin"],
+        min_winner_score=config["reward_data"]["min_winner_score"],
+        max_pairs_per_direction=config["reward_data"]["max_pairs_per_direction"],
+        valid_score_range=config["reward_data"]["valid_score_range"],
+        seed=config["reward_data"]["seed"],
+    conda:
+        "../envs/data.yaml"
+    log:
+        "results/logs/make_rm_pairs.log",
+    script:
+        "../workflow_scripts/make_pairs.py"
+
+
+rule train_reward_model:
+    priority: 40
+    input:
+        pairs="results/rm/pairs.parquet",
+        model=model_files("sft"),
+    output:
+        model=expand("results/models/rm/{file}", file=LOCAL_MODEL_FILES),
+        log_history="results/models/rm/trainer_log.jsonl",
+    params:
+        base=model_location,
+        work_dir="results/work/rm",
+        hyperparameters=config["reward_model"],
+        trust_remote_code=config["model"]["trust_remote_code"],
+    threads: resource("train", "threads")
+    resources:
+        gpu=resource("train", "gpu"),
+        mem_mb=resource("train", "mem_mb"),
+        runtime=resource("train", "runtime"),
+    conda:
+        "../envs/train.yaml"
+    log:
+        "results/logs/train_reward_model.log",
+    script:
+        "../workflow_scripts/train_reward_model.py"

@@ -1,0 +1,55 @@
+# Sampling: N candidates per seed row with the SFT model, one job per seed shard. The RM data is sampled with
+# the direct prompt (and first: it gates the reward model); x2x with the EAxT or the direct prompt.
+
+
+rule sample_rm_candidates:
+    input:
+        seeds="results/data/seed_shards/rm/{pair}/{shard}.parquet",
+        model=model_files("sft"),
+    output:
+        candidates="results/rm/candidates/direct/{pair}/{shard}.parquet",
+    params:
+        model=model_location,
+        sampler="direct",
+        backend=config["sampling"]["backend"],
+        settings=config["sampling"],
+        trust_remote_code=config["model"]["trust_remote_code"],
+    priority: 45
+    threads: resource("generate", "threads")
+    resources:
+        gpu=resource("generate", "gpu"),
+        mem_mb=resource("generate", "mem_mb"),
+        runtime=resource("generate", "runtime"),
+    conda:
+        "../envs/vllm.yaml" if config["sampling"]["backend"] == "vllm" else "../envs/eval.yaml"
+    log:
+        "results/logs/sample_rm_candidates/{pair}/{shard}.log",
+    script:
+        "../workflow_scripts/sample_candidates.py"
+
+
+rule sample_x2x_candidates:
+    input:
+        seeds="results/data/seed_shards/x2x/{pair}/{shard}.parquet",
+        model=model_files("sft"),
+    output:
+        candidates="results/x2x/candidates/{sampler}/{pair}/{shard}.parquet",
+    params:
+        model=model_location,
+        sampler=lambda wildcards: wildcards.sampler,
+        backend=config["sampling"]["backend"],
+        settings=config["sampling"],
+        trust_remote_code=config["model"]["trust_remote_code"],
+    wildcard_constraints:
+        sampler="eaxt|direct",
+    threads: resource("generate", "threads")
+    resources:
+        gpu=resource("generate", "gpu"),
+        mem_mb=resource("generate", "mem_mb"),
+        runtime=resource("generate", "runtime"),
+    conda:
+        "../envs/vllm.yaml" if config["sampling"]["backend"] == "vllm" else "../envs/eval.yaml"
+    log:
+        "results/logs/sample_x2x_candidates/{sampler}/{pair}/{shard}.log",
+    script:
+        "../workflow_scripts/sample_candidates.py"

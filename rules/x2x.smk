@@ -1,0 +1,56 @@
+# x2x preference data: candidates scored by the reward model (EAxE: the English reference as source, or
+# direct: the x source), then best-vs-worst pairs per variant {sampler}_{scorer} and margin.
+# One scoring job per candidate shard writes one file per configured scorer: the RM is loaded once.
+
+
+rule score_x2x_candidates:
+    priority: 30
+    input:
+        candidates="results/x2x/candidates/{sampler}/{pair}/{shard}.parquet",
+        model=expand("results/models/rm/{file}", file=LOCAL_MODEL_FILES),
+    output:
+        scores=expand(
+            "results/x2x/scores/{{sampler}}_{scorer}/{{pair}}/{{shard}}.parquet", scorer=config["x2x"]["scorers"]
+        ),
+    params:
+        reward_model=lambda wildcards, input: str(Path(input.model[0]).parent),
+        batch_size=config["reward_model"]["score_batch_size"],
+        trust_remote_code=config["model"]["trust_remote_code"],
+    wildcard_constraints:
+        sampler="eaxt|direct",
+    threads: resource("score", "threads")
+    resources:
+        gpu=resource("score", "gpu"),
+        mem_mb=resource("score", "mem_mb"),
+        runtime=resource("score", "runtime"),
+    conda:
+        "../envs/eval.yaml"
+    log:
+        "results/logs/score_x2x_candidates/{sampler}/{pair}/{shard}.log",
+    script:
+        "../workflow_scripts/score_x2x_candidates.py"
+
+
+rule make_x2x_pairs:
+    input:
+        scores=x2x_score_files,
+    output:
+        pairs="results/x2x/pairs/{variant}/margin_{margin}/pairs.parquet",
+        counts="results/x2x/pairs/{variant}/margin_{margin}/pair_counts.csv",
+        percentages="results/x2x/pairs/{variant}/margin_{margin}/pair_percentages.csv",
+    params:
+        languages=LANGUAGES,
+        min_margin=lambda wildcards: float(wildcards.margin),
+        min_winner_score=config["x2x"]["min_winner_score"],
+        max_pairs_per_direction=config["x2x"]["max_pairs_per_direction"],
+        valid_score_range=config["x2x"]["valid_score_range"],
+        seed=config["x2x"]["seed"],
+    wildcard_constraints:
+        variant="(eaxt|direct)_(eaxe|direct)",
+        margin="[0-9.e+-]+",
+    conda:
+        "../envs/data.yaml"
+    log:
+        "results/logs/make_x2x_pairs/{variant}/margin_{margin}.log",
+    script:
+        "../workflow_scripts/make_pairs.py"

@@ -1,0 +1,105 @@
+"""The paper's figures as functions of data frames; each returns a matplotlib Figure (labels, units, colour bars)."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from eax.languages import name_of  # noqa: E402
+
+
+def _matrix_axes(ax, matrix: pd.DataFrame, title: str, cmap: str, label: str, centre: bool, fmt: str):
+    values = matrix.to_numpy(dtype=float)
+    finite = values[np.isfinite(values)]
+    if centre:
+        bound = max(abs(finite).max(), 1e-9) if finite.size else 1.0
+        image = ax.imshow(values, cmap=cmap, vmin=-bound, vmax=bound)
+    else:
+        image = ax.imshow(values, cmap=cmap)
+    ax.set_xticks(range(matrix.shape[1]), [name_of(code) for code in matrix.columns], rotation=45, ha="right")
+    ax.set_yticks(range(matrix.shape[0]), [name_of(code) for code in matrix.index])
+    ax.set_xlabel("target language")
+    ax.set_ylabel("source language")
+    ax.set_title(title)
+    for (i, j), value in np.ndenumerate(values):
+        if np.isfinite(value):
+            text = format(value, fmt)
+            ax.text(j, i, format(0.0, fmt) if float(text) == 0 else text, ha="center", va="center", fontsize=8)
+    ax.figure.colorbar(image, ax=ax, label=label)
+
+
+def gain_heatmap(scores: pd.DataFrame, model: str, baseline: str, metric: str, languages: list[str]) -> plt.Figure:
+    """Source x target matrix of `model`'s metric minus the baseline's, one cell per direction."""
+    def matrix(name: str) -> pd.DataFrame:
+        rows = scores[(scores["model"] == name) & (scores["metric"] == metric)]
+        return rows.pivot_table(index="src_lang", columns="trg_lang", values="score").reindex(
+            index=languages, columns=languages)
+
+    gain = matrix(model) - matrix(baseline)
+    figure, ax = plt.subplots(figsize=(1.2 * len(languages) + 2.5, 1.0 * len(languages) + 1.5))
+    _matrix_axes(ax, gain, f"{metric} gain of {model} over {baseline}", "RdBu", f"Δ {metric} (points)", True, ".1f")
+    figure.tight_layout()
+    return figure
+
+
+def count_heatmap(counts: pd.DataFrame, title: str) -> plt.Figure:
+    """Preference pairs per source x target language (the pair_counts.csv matrix, totals left out)."""
+    matrix = counts.drop(index="total", columns="total", errors="ignore")
+    figure, ax = plt.subplots(figsize=(1.2 * matrix.shape[1] + 2.5, 1.0 * matrix.shape[0] + 1.5))
+    _matrix_axes(ax, matrix, title, "Blues", "pairs", False, ".0f")
+    figure.tight_layout()
+    return figure
+
+
+def margin_histograms(margins: dict[str, pd.Series], bins: int = 20) -> plt.Figure:
+    """One histogram of chosen-minus-rejected score margins per variant."""
+    columns = min(2, len(margins))
+    rows = math.ceil(len(margins) / columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(5 * columns, 3.2 * rows), squeeze=False)
+    for ax, (variant, values) in zip(axes.flat, margins.items()):
+        ax.hist(values, bins=bins, color="tab:blue")
+        ax.set_title(f"{variant} ({len(values)} pairs)")
+        ax.set_xlabel("margin (reward of chosen - rejected)")
+        ax.set_ylabel("pairs")
+    for ax in list(axes.flat)[len(margins):]:
+        ax.axis("off")
+    figure.tight_layout()
+    return figure
+
+
+def training_curves(histories: dict[str, list[dict]]) -> plt.Figure:
+    """Training loss against step, one panel per trained model."""
+    columns = min(3, len(histories))
+    rows = math.ceil(len(histories) / columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(4.5 * columns, 3 * rows), squeeze=False)
+    for ax, (name, history) in zip(axes.flat, histories.items()):
+        points = [(entry["step"], entry["loss"]) for entry in history if "loss" in entry and "step" in entry]
+        if points:
+            ax.plot(*zip(*points), marker=".", color="tab:red")
+        ax.set_title(name)
+        ax.set_xlabel("optimizer step")
+        ax.set_ylabel("training loss")
+    for ax in list(axes.flat)[len(histories):]:
+        ax.axis("off")
+    figure.tight_layout()
+    return figure
+
+
+def margin_sweep_plot(sweep: pd.DataFrame) -> plt.Figure:
+    """Pairs kept against min_margin, one line per variant (the `margin_sweep` table)."""
+    figure, ax = plt.subplots(figsize=(6, 4))
+    for variant in sweep.columns.drop("min_margin"):
+        ax.plot(sweep["min_margin"], sweep[variant], marker="o", label=variant)
+    ax.set_xlabel("min_margin (reward points)")
+    ax.set_ylabel("preference pairs kept")
+    ax.set_title("x2x preference pairs by minimum margin")
+    ax.legend(title="sampler_scorer")
+    figure.tight_layout()
+    return figure

@@ -1,0 +1,98 @@
+"""Preference pairs from scored candidates: the recipe's best-vs-worst rule, caps, shuffle and count matrix.
+
+Fixes two bugs of the original script: its `to_percentile` flag shadowed the function of the same name (a
+TypeError when used), and its `valid_score_range` filtered on a field that was always empty (a no-op). Here
+NaN scores, and scores outside `valid_range` when one is set, are dropped before pairing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+PAIR_COLUMNS = ["src_lang", "trg_lang", "src_text", "ref_text", "chosen", "rejected", "chosen_score",
+                "rejected_score", "margin"]
+
+
+@dataclass(frozen=True)
+class PairRule:
+    min_margin: float
+    min_winner_score: float | None = None
+    valid_range: tuple[float, float] | None = None  # scores outside are treated as missing
+
+
+def dedupe_candidates(candidates: list[str]) -> list[str]:
+    """Drop empty and repeated candidates, keeping first-seen order (the original's `set()` was hash-ordered)."""
+    seen: dict[str, None] = {}
+    for candidate in candidates:
+        text = candidate.strip()
+        if text and text not in seen:
+            seen[text] = None
+    return list(seen)
+
+
+def _usable(scores: list[float], rule: PairRule) -> list[int]:
+    low, high = rule.valid_range or (-math.inf, math.inf)
+    return [i for i, score in enumerate(scores) if score is not None and not math.isnan(score) and low <= score <= high]
+
+
+def best_vs_worst(candidates: list[str], scores: list[float], rule: PairRule) -> tuple[int, int] | None:
+    """(winner, loser) indices, or None when the row gives no pair.
+
+    Loser: the lowest-scoring candidate. Winner: among candidates scoring at least `min_winner_score`, the one
+    with the largest margin over the loser. The margin must be positive and at least `min_margin`; ties resolve
+    to the first-seen candidate; NaN scores are ignored; fewer than two usable candidates give no pair.
+    """
+    if len(candidates) != len(scores):
+        raise ValueError(f"{len(candidates)} candidates but {len(scores)} scores")
+    usable = _usable(scores, rule)
+    if len(usable) < 2:
+        return None
+    loser = min(usable, key=lambda i: (scores[i], i))
+    eligible = [i for i in usable if i != loser and (rule.min_winner_score is None or scores[i] >= rule.min_winner_score)]
+    if not eligible:
+        return None
+    winner = max(eligible, key=lambda i: (scores[i], -i))
+    margin = scores[winner] - scores[loser]
+    if margin <= 0 or margin < rule.min_margin:
+        return None
+    return winner, loser
+
+
+def build_pairs(rows: pd.DataFrame, rule: PairRule, max_pairs_per_direction: int | None, seed: int) -> pd.DataFrame:
+    """Pairs from rows holding `candidates` and `scores` lists; capped per direction by margin, then shuffled."""
+    records = []
+    for row in rows.itertuples(index=False):
+        choice = best_vs_worst(list(row.candidates), list(row.scores), rule)
+        if choice is None:
+            continue
+        winner, loser = choice
+        records.append({
+            "src_lang": row.src_lang, "trg_lang": row.trg_lang, "src_text": row.src_text, "ref_text": row.ref_text,
+            "chosen": row.candidates[winner], "rejected": row.candidates[loser],
+            "chosen_score": float(row.scores[winner]), "rejected_score": float(row.scores[loser]),
+            "margin": float(row.scores[winner] - row.scores[loser]),
+        })
+    pairs = pd.DataFrame(records, columns=PAIR_COLUMNS)
+    if max_pairs_per_direction is not None:
+        pairs = (pairs.sort_values("margin", ascending=False, kind="stable")
+                 .groupby(["src_lang", "trg_lang"], sort=False).head(max_pairs_per_direction))
+    return pairs.sample(frac=1.0, random_state=np.random.RandomState(seed)).reset_index(drop=True)
+
+
+def count_matrix(pairs: pd.DataFrame, languages: list[str]) -> pd.DataFrame:
+    """Pairs per source (rows) x target (columns) language, with row/column totals, as the original prints."""
+    counts = pd.crosstab(pairs["src_lang"], pairs["trg_lang"]).reindex(index=languages, columns=languages,
+                                                                        fill_value=0)
+    counts.index.name, counts.columns.name = "src_lang", "trg_lang"
+    counts["total"] = counts.sum(axis=1)
+    counts.loc["total"] = counts.sum(axis=0)
+    return counts
+
+
+def percentages(counts: pd.DataFrame) -> pd.DataFrame:
+    total = counts.loc["total", "total"]
+    return (100 * counts / total).round(2) if total else counts.astype(float)

@@ -1,0 +1,81 @@
+"""Candidate sampling: the EAxT and direct prompts, and two backends (transformers, vLLM) behind one call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from eax.errors import UserInputError
+from eax.generation import clean_output, generate, load_causal_lm
+from eax.pairs import dedupe_candidates
+from eax.prompts import as_chat, eaxt_prompt, eval_prompt
+
+SAMPLERS = ("eaxt", "direct")
+CANDIDATE_COLUMNS = ["src_lang", "trg_lang", "src_text", "ref_lang", "ref_text", "candidates"]
+
+
+@dataclass(frozen=True)
+class SamplingSettings:
+    n: int
+    temperature: float
+    top_p: float
+    max_new_tokens: int
+    batch_size: int
+    seed: int
+
+
+def sampler_prompt(sampler: str, row) -> str:
+    """EAxT shows the x source and its English reference; direct shows the source only."""
+    if sampler == "eaxt":
+        return eaxt_prompt(row.src_lang, row.trg_lang, row.src_text, row.ref_lang, row.ref_text)
+    if sampler == "direct":
+        return eval_prompt(row.src_lang, row.trg_lang, row.src_text)
+    raise ValueError(f"unknown sampler {sampler!r}; use one of {SAMPLERS}")
+
+
+def seeds_as_rows(seeds: pd.DataFrame) -> pd.DataFrame:
+    """x2x seeds already have ref_text/ref_lang; RM seeds (x->en, en->x) use the target text as reference."""
+    if "ref_text" in seeds.columns:
+        return seeds
+    return seeds.assign(ref_text=seeds["trg_text"], ref_lang=seeds["trg_lang"]).drop(columns="trg_text")
+
+
+def sample_hf(model_path: str, prompts: list[str], settings: SamplingSettings, trust_remote_code: bool) -> list[list[str]]:
+    """N candidates per prompt from transformers `generate`, batched with left padding, prompts sorted by length."""
+    model, tokenizer = load_causal_lm(model_path, trust_remote_code)
+    templated = [as_chat(tokenizer, prompt) for prompt in prompts]
+    return generate(model, tokenizer, templated, settings.batch_size, settings.max_new_tokens,
+                    num_return_sequences=settings.n, do_sample=True, temperature=settings.temperature,
+                    top_p=settings.top_p, seed=settings.seed, desc="sample")
+
+
+def sample_vllm(model_path: str, prompts: list[str], settings: SamplingSettings, trust_remote_code: bool) -> list[list[str]]:
+    """The same sampling on vLLM (GPU; needs envs/vllm.yaml): one request per prompt with n samples."""
+    try:
+        from vllm import LLM, SamplingParams
+    except ImportError:
+        raise UserInputError("sampling.backend is `vllm` but vLLM is not installed: run with "
+                             "--software-deployment-method conda (envs/vllm.yaml) or use backend `hf`") from None
+    llm = LLM(model=model_path, seed=settings.seed, trust_remote_code=trust_remote_code)
+    tokenizer = llm.get_tokenizer()
+    templated = [as_chat(tokenizer, prompt) for prompt in prompts]
+    params = SamplingParams(n=settings.n, temperature=settings.temperature, top_p=settings.top_p,
+                            max_tokens=settings.max_new_tokens, seed=settings.seed)
+    stops = tuple(token for token in (tokenizer.eos_token, tokenizer.pad_token) if token)
+    results = llm.generate(templated, params)
+    return [[clean_output(output.text, stops) for output in result.outputs] for result in results]
+
+
+BACKENDS = {"hf": sample_hf, "vllm": sample_vllm}
+
+
+def sample_candidates(seeds: pd.DataFrame, sampler: str, backend: str, model_path: str, settings: SamplingSettings,
+                      trust_remote_code: bool = False) -> pd.DataFrame:
+    """One row per seed with its de-duplicated candidates (first-seen order); an empty shard stays empty."""
+    rows = seeds_as_rows(seeds)
+    if rows.empty:
+        return pd.DataFrame({column: pd.Series(dtype=object) for column in CANDIDATE_COLUMNS})
+    prompts = [sampler_prompt(sampler, row) for row in rows.itertuples(index=False)]
+    outputs = BACKENDS[backend](model_path, prompts, settings, trust_remote_code)
+    return rows.assign(candidates=[dedupe_candidates(texts) for texts in outputs])[CANDIDATE_COLUMNS]

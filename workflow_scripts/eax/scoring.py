@@ -1,0 +1,122 @@
+"""Candidate scores: reference-based metrics for the RM data, and reward-model scores (EAxE or direct) for x2x."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from eax.errors import UserInputError
+from eax.prompts import as_chat, eval_prompt
+
+SCORERS = ("eaxe", "direct")
+REFERENCE_METRICS = ("comet", "chrf", "bleurt")
+
+
+def flatten(candidates: pd.Series) -> tuple[list[int], list[str]]:
+    """(row index of every candidate, candidate texts), so scorers work on one flat batch."""
+    owners = [i for i, texts in enumerate(candidates) for _ in texts]
+    return owners, [text for texts in candidates for text in texts]
+
+
+def regroup(owners: list[int], scores: list[float], n_rows: int) -> list[list[float]]:
+    grouped: list[list[float]] = [[] for _ in range(n_rows)]
+    for owner, score in zip(owners, scores):
+        grouped[owner].append(float(score))
+    return grouped
+
+
+def chrf_scores(hypotheses: list[str], references: list[str]) -> list[float]:
+    from sacrebleu.metrics import CHRF
+
+    metric = CHRF()
+    return [metric.sentence_score(hyp, [ref]).score for hyp, ref in zip(hypotheses, references)]
+
+
+def load_comet(model: str):
+    """A COMET model from a local checkpoint file or a hub id (e.g. Unbabel/wmt22-comet-da)."""
+    import comet
+
+    if Path(model).is_file():
+        return comet.load_from_checkpoint(model, local_files_only=True)
+    return comet.load_from_checkpoint(comet.download_model(model))
+
+
+def comet_scores(model, sources: list[str], hypotheses: list[str], references: list[str], batch_size: int) -> list[float]:
+    """Segment COMET scores x100 (the recipe pairs on a 0-100 scale)."""
+    import torch
+
+    if not hypotheses:
+        return []
+    samples = [{"src": s, "mt": h, "ref": r} for s, h, r in zip(sources, hypotheses, references)]
+    output = model.predict(samples, batch_size=batch_size, gpus=1 if torch.cuda.is_available() else 0,
+                           progress_bar=False)
+    return [100 * score for score in output.scores]
+
+
+def bleurt_scores(checkpoint: str, hypotheses: list[str], references: list[str]) -> list[float]:
+    try:
+        from bleurt import score as bleurt_score
+    except ImportError:
+        raise UserInputError("reward_data.metric is `bleurt` but the bleurt package is not installed "
+                             "(pip install git+https://github.com/google-research/bleurt); use comet or chrf") from None
+    return [100 * s for s in bleurt_score.BleurtScorer(checkpoint).score(references=references, candidates=hypotheses)]
+
+
+def scorer_prompt(scorer: str, row) -> str:
+    """EAxE: the English reference stands in as the source; direct: the x source itself."""
+    if scorer == "eaxe":
+        return eval_prompt(row.ref_lang, row.trg_lang, row.ref_text)
+    if scorer == "direct":
+        return eval_prompt(row.src_lang, row.trg_lang, row.src_text)
+    raise ValueError(f"unknown scorer {scorer!r}; use one of {SCORERS}")
+
+
+def load_reward_model(path: str, trust_remote_code: bool = False):
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=trust_remote_code, padding_side="right")
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    model = AutoModelForSequenceClassification.from_pretrained(path, trust_remote_code=trust_remote_code)
+    model.config.pad_token_id = tokenizer.pad_token_id
+    model.to("cuda" if torch.cuda.is_available() else "cpu").eval()
+    return model, tokenizer
+
+
+def reward_scores(model, tokenizer, prompts: list[str], completions: list[str], batch_size: int) -> list[float]:
+    """The reward head's value at the last token of `chat(prompt) + completion + eos`, as the RM was trained."""
+    import torch
+
+    texts = [as_chat(tokenizer, prompt) + completion + tokenizer.eos_token for prompt, completion in zip(prompts, completions)]
+    scores: list[float] = []
+    for start in range(0, len(texts), batch_size):
+        batch = tokenizer(texts[start:start + batch_size], add_special_tokens=False, padding=True,
+                          return_tensors="pt").to(model.device)
+        with torch.inference_mode():
+            scores += model(**batch).logits[:, 0].float().tolist()
+    return scores
+
+
+def score_with_reward_model(rows: pd.DataFrame, scorer: str, model, tokenizer, batch_size: int) -> list[list[float]]:
+    owners, texts = flatten(rows["candidates"])
+    prompts = [scorer_prompt(scorer, row) for row in rows.itertuples(index=False)]
+    flat = reward_scores(model, tokenizer, [prompts[i] for i in owners], texts, batch_size)
+    return regroup(owners, flat, len(rows))
+
+
+def score_against_references(rows: pd.DataFrame, metric: str, batch_size: int, comet_model=None,
+                             bleurt_checkpoint: str | None = None) -> list[list[float]]:
+    owners, texts = flatten(rows["candidates"])
+    references = [rows["ref_text"].iloc[i] for i in owners]
+    sources = [rows["src_text"].iloc[i] for i in owners]
+    if metric == "chrf":
+        flat = chrf_scores(texts, references)
+    elif metric == "comet":
+        flat = comet_scores(comet_model, sources, texts, references, batch_size)
+    elif metric == "bleurt":
+        flat = bleurt_scores(bleurt_checkpoint, texts, references)
+    else:
+        raise ValueError(f"unknown metric {metric!r}; use one of {REFERENCE_METRICS}")
+    return regroup(owners, flat, len(rows))

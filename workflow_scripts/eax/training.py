@@ -1,0 +1,72 @@
+"""What every trainer shares: transformers arguments from a config section, LoRA settings, resuming."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def lora_config(settings: dict):
+    from peft import LoraConfig
+
+    return LoraConfig(
+        r=settings["r"],
+        lora_alpha=settings["alpha"],
+        lora_dropout=settings["dropout"],
+        target_modules=settings["target_modules"],
+        task_type="CAUSAL_LM",
+    )
+
+
+def training_arguments(hp: dict, output_dir: Path) -> dict:
+    """The transformers/trl arguments shared by every trainer, from one config section."""
+    return dict(
+        output_dir=str(output_dir),
+        learning_rate=hp["learning_rate"],
+        num_train_epochs=hp["epochs"],
+        per_device_train_batch_size=hp["per_device_batch_size"],
+        gradient_accumulation_steps=hp["gradient_accumulation_steps"],
+        lr_scheduler_type=hp["lr_scheduler"],
+        warmup_ratio=hp["warmup_ratio"],
+        weight_decay=hp["weight_decay"],
+        max_grad_norm=hp["max_grad_norm"],
+        seed=hp["seed"],
+        data_seed=hp["seed"],
+        bf16=hp["bf16"],
+        logging_steps=hp["logging_steps"],
+        save_strategy="steps",
+        save_steps=hp["save_steps"],
+        save_total_limit=1,
+        save_safetensors=True,
+        report_to=[],
+        disable_tqdm=False,
+        use_cpu=not cuda_available(),
+        dataloader_num_workers=0,
+    )
+
+
+def cuda_available() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
+def last_checkpoint(work_dir: Path) -> str | None:
+    """The newest `checkpoint-*` folder of an interrupted run with the same settings, to resume from."""
+    from transformers.trainer_utils import get_last_checkpoint
+
+    return get_last_checkpoint(str(work_dir)) if work_dir.is_dir() else None
+
+
+def load_policy(model_path: str, trust_remote_code: bool):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(model_path, trust_remote_code=trust_remote_code)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    model = AutoModelForCausalLM.from_pretrained(model_path, trust_remote_code=trust_remote_code)
+    return model, tokenizer
+
+
+def merged(model):
+    """A plain transformers model: LoRA adapters merged in, so every saved model loads without peft."""
+    return model.merge_and_unload() if hasattr(model, "merge_and_unload") else model

@@ -1,0 +1,55 @@
+"""Rule make_tables: the main table, the 2x2 sampler x scorer ablation, the min_margin sweep and per-direction
+scores, each as Markdown, CSV and LaTeX under results/tables/."""
+
+from pathlib import Path
+
+import pandas as pd
+
+from eax.io import write_text
+from eax.runner import run_script
+from eax.tables import ablation, group_means, margin_sweep, per_direction, to_latex, to_markdown
+
+
+def pair_total(path: str) -> int:
+    return int(pd.read_csv(path, index_col=0).loc["total", "total"])
+
+
+def write_table(frame: pd.DataFrame, paths: dict[str, str], title: str, run_name: str) -> None:
+    caption = f"{title} (run {run_name})"
+    write_text(f"# {caption}\n\n" + to_markdown(frame), paths["md"])
+    write_text(frame.to_csv(index=False, float_format="%.4f"), paths["csv"])
+    write_text(to_latex(frame, caption), paths["tex"])
+
+
+def outputs(snakemake, name: str) -> dict[str, str]:
+    return {ext: getattr(snakemake.output, f"{name}_{ext}") for ext in ("md", "csv", "tex")}
+
+
+def main(snakemake) -> None:
+    params = snakemake.params
+    scores = pd.concat([pd.read_csv(path) for path in snakemake.input.scores], ignore_index=True)
+    main_table = group_means(scores)
+    write_table(main_table, outputs(snakemake, "main"), "Mean score per direction group", params.run_name)
+
+    counts = {(Path(path).parents[1].name, float(Path(path).parent.name.removeprefix("margin_"))): pair_total(path)
+              for path in snakemake.input.pair_counts}
+    sweep = margin_sweep(counts)
+    write_table(sweep, outputs(snakemake, "sweep"), "x2x preference pairs kept per min_margin", params.run_name)
+
+    x2x_column = f"x2x {params.main_metric}"
+    dpo_x2x = {model.removeprefix("dpo-"): value for model, value in
+               zip(main_table["model"], main_table.get(x2x_column, pd.Series(dtype=float))) if model.startswith("dpo-")}
+    main_counts = {variant: total for (variant, margin), total in counts.items() if margin == params.main_margin}
+    grid = ablation(main_counts, dpo_x2x, params.samplers, params.scorers).rename(
+        columns={"dpo x2x": f"dpo {x2x_column}"})
+    write_table(grid, outputs(snakemake, "ablation"), "Sampler x scorer ablation (pairs at the main margin, DPO on them)",
+                params.run_name)
+    for metric in params.metrics:
+        paths = {Path(path).suffix[1:]: path for path in snakemake.output.per_direction
+                 if Path(path).stem == f"per_direction_{metric}"}
+        write_table(per_direction(scores, metric), paths, f"{metric} per direction", params.run_name)
+    print(to_markdown(main_table))
+    print(to_markdown(grid))
+
+
+run_script(main, snakemake)
