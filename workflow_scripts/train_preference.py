@@ -1,14 +1,12 @@
 """Rule train_preference: DPO (+ SFT term), CPO or SimPO on one preference data set; HF folder + log history."""
 
-import shutil
-from pathlib import Path
-
 import pandas as pd
 
-from eax.io import atomic_dir, prepare_work_dir
+from eax.io import prepare_work_dir
 from eax.preference import train_preference
 from eax.runner import run_script
-from eax.training_log import final_preference_accuracy, write_log_history
+from eax.training import save_trained
+from eax.training_log import final_preference_accuracy
 
 
 def main(snakemake) -> None:
@@ -21,11 +19,7 @@ def main(snakemake) -> None:
                                           name, params.trust_remote_code)
     accuracy = final_preference_accuracy(trainer.state.log_history)
     print(f"{name}: {len(pairs)} pairs, final preference accuracy on them: {accuracy}")
-    with atomic_dir(Path(snakemake.output.model[0]).parent) as folder:
-        trainer.model.save_pretrained(folder, safe_serialization=True)
-        tokenizer.save_pretrained(folder)
-        write_log_history(trainer.state.log_history, folder / "trainer_log.jsonl")
-    shutil.rmtree(work_dir)
+    save_trained(trainer, tokenizer, snakemake.output.model[0], work_dir)
 
 
 run_script(main, snakemake)

@@ -58,36 +58,38 @@ def count_heatmap(counts: pd.DataFrame, title: str) -> plt.Figure:
     return figure
 
 
+def _panels(count: int, columns: int, width: float, height: float):
+    """A grid of `count` panels (small multiples); unused cells are hidden."""
+    columns = max(1, min(columns, count))
+    rows = max(1, math.ceil(count / columns))
+    figure, axes = plt.subplots(rows, columns, figsize=(width * columns, height * rows), squeeze=False)
+    for ax in list(axes.flat)[count:]:
+        ax.axis("off")
+    return figure, list(axes.flat)[:count]
+
+
 def margin_histograms(margins: dict[str, pd.Series], bins: int = 20) -> plt.Figure:
     """One histogram of chosen-minus-rejected score margins per variant."""
-    columns = min(2, len(margins))
-    rows = math.ceil(len(margins) / columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(5 * columns, 3.2 * rows), squeeze=False)
-    for ax, (variant, values) in zip(axes.flat, margins.items()):
+    figure, axes = _panels(len(margins), 2, 5, 3.2)
+    for ax, (variant, values) in zip(axes, margins.items()):
         ax.hist(values, bins=bins, color="tab:blue")
         ax.set_title(f"{variant} ({len(values)} pairs)")
         ax.set_xlabel("margin (reward of chosen - rejected)")
         ax.set_ylabel("pairs")
-    for ax in list(axes.flat)[len(margins):]:
-        ax.axis("off")
     figure.tight_layout()
     return figure
 
 
 def training_curves(histories: dict[str, list[dict]]) -> plt.Figure:
     """Training loss against step, one panel per trained model."""
-    columns = min(3, len(histories))
-    rows = math.ceil(len(histories) / columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(4.5 * columns, 3 * rows), squeeze=False)
-    for ax, (name, history) in zip(axes.flat, histories.items()):
+    figure, axes = _panels(len(histories), 3, 4.5, 3)
+    for ax, (name, history) in zip(axes, histories.items()):
         points = [(entry["step"], entry["loss"]) for entry in history if "loss" in entry and "step" in entry]
         if points:
             ax.plot(*zip(*points), marker=".", color="tab:red")
         ax.set_title(name)
         ax.set_xlabel("optimizer step")
         ax.set_ylabel("training loss")
-    for ax in list(axes.flat)[len(histories):]:
-        ax.axis("off")
     figure.tight_layout()
     return figure
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+
+from eax.io import atomic_dir
+from eax.training_log import write_log_history
 
 
 def lora_config(settings: dict):
@@ -70,3 +74,13 @@ def load_policy(model_path: str, trust_remote_code: bool):
 def merged(model):
     """A plain transformers model: LoRA adapters merged in, so every saved model loads without peft."""
     return model.merge_and_unload() if hasattr(model, "merge_and_unload") else model
+
+
+def save_trained(trainer, tokenizer, model_file: str, work_dir: Path) -> None:
+    """Save the trained model (safetensors), its tokenizer and `trainer_log.jsonl` into the folder of
+    `model_file`, all at once; then drop the run's checkpoints, which only served to resume it."""
+    with atomic_dir(Path(model_file).parent) as folder:
+        trainer.model.save_pretrained(folder, safe_serialization=True)
+        tokenizer.save_pretrained(folder)
+        write_log_history(trainer.state.log_history, folder / "trainer_log.jsonl")
+    shutil.rmtree(work_dir)
