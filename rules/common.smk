@@ -1,6 +1,7 @@
 # Config validation and the helpers that turn config values into paths. No rule lives here.
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -35,6 +36,7 @@ MARGINS = list(dict.fromkeys([MAIN_MARGIN, *map(margin_name, config["x2x"]["min_
 PREFERENCE_RUNS = preference_run_names(config["preference"]["runs"])
 EVALUATED_MODELS = evaluated_models(config["evaluation"]["models"], PREFERENCE_RUNS)
 ALMA_R_TOY = "results/toy_world/alma_r_preference"
+EXTERNAL_SYSTEMS = {system["name"]: system for system in config["evaluation"]["external_systems"]}
 MAIN_METRIC = "chrf" if "chrf" in config["evaluation"]["metrics"] else config["evaluation"]["metrics"][0]
 FLORES_DOWNLOAD = "results/data/flores200_dataset"
 FLORES_URL = "https://dl.fbaipublicfiles.com/nllb/flores200_dataset.tar.gz"
@@ -130,6 +132,23 @@ def model_location(wildcards, input):
     if input.model:
         return str(Path(input.model[0]).parent)
     return model_dir("base")
+
+
+def external_system_folder(name):
+    path = EXTERNAL_SYSTEMS[name]["path"]
+    return "results/toy_world/published_system" if path == TOY else path
+
+
+def score_files():
+    """scores.csv of every evaluated model on every test set, and of every external system on its test set."""
+    models = [(testset, model) for testset in TESTSETS for model in EVALUATED_MODELS]
+    systems = [(system["testset"], name) for name, system in EXTERNAL_SYSTEMS.items()]
+    return [f"results/eval/{testset}/{name}/scores.csv" for testset, name in models + systems]
+
+
+def name_pattern(names):
+    """A wildcard constraint matching exactly these names (and nothing, for none)."""
+    return "|".join(re.escape(name) for name in names) or "(?!)"
 
 
 def testset_root(name):

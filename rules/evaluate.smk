@@ -1,4 +1,5 @@
-# Evaluation: translation of each test set by each model (greedy or beam) and its sacrebleu scores.
+# Evaluation: translation of each test set by each model (greedy or beam), published systems' outputs imported
+# as baselines, and the sacrebleu scores of both.
 
 
 rule translate_testset:
@@ -19,7 +20,7 @@ rule translate_testset:
         trust_remote_code=config["model"]["trust_remote_code"],
     wildcard_constraints:
         testset="[A-Za-z0-9_]+",
-        model="[A-Za-z0-9_-]+",
+        model=name_pattern(EVALUATED_MODELS),
     threads: resource("generate", "threads")
     resources:
         gpu=resource("generate", "gpu"),
@@ -33,9 +34,30 @@ rule translate_testset:
         "../workflow_scripts/translate_testset.py"
 
 
+rule import_external_system:
+    input:
+        hypotheses=lambda wildcards: [f"{external_system_folder(wildcards.system)}/{pair}.txt" for pair in EVAL_DIRECTIONS],
+        references=testset_source_files,
+    output:
+        hypotheses=expand("results/eval/{{testset}}/{{system}}/{pair}.txt", pair=EVAL_DIRECTIONS),
+    params:
+        format=lambda wildcards: TESTSETS[wildcards.testset]["format"],
+        root=lambda wildcards: testset_root(wildcards.testset),
+        split=lambda wildcards: TESTSETS[wildcards.testset]["split"],
+    wildcard_constraints:
+        testset="[A-Za-z0-9_]+",
+        system=name_pattern(EXTERNAL_SYSTEMS),
+    conda:
+        "../envs/data.yaml"
+    log:
+        "results/logs/import_external_system/{testset}/{system}.log",
+    script:
+        "../workflow_scripts/import_external_system.py"
+
+
 rule score_translations:
     input:
-        hypotheses=rules.translate_testset.output.hypotheses,
+        hypotheses=expand("results/eval/{{testset}}/{{model}}/{pair}.txt", pair=EVAL_DIRECTIONS),
         references=testset_source_files,
     output:
         scores="results/eval/{testset}/{model}/scores.csv",

@@ -3,7 +3,7 @@
 
 rule make_tables:
     input:
-        scores=expand("results/eval/{testset}/{model}/scores.csv", testset=list(TESTSETS), model=EVALUATED_MODELS),
+        scores=score_files(),
         pair_counts=expand(
             "results/x2x/pairs/{variant}/margin_{margin}/pair_counts.csv", variant=VARIANTS, margin=MARGINS
         ),

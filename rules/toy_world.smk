@@ -9,6 +9,12 @@ rule make_toy_world:
             code=[language(code).flores for code in LANGUAGES],
         ),
         lexicon="results/toy_world/lexicon.json",
+        published_system=expand(
+            "results/toy_world/published_system/{src}2{trg}.txt",
+            zip,
+            src=[s for s in LANGUAGES for t in LANGUAGES if s != t],
+            trg=[t for s in LANGUAGES for t in LANGUAGES if s != t],
+        ),
         alma_r=expand(
             "results/toy_world/alma_r_preference/{code}-en/train-00000-of-00001.parquet",
             code=[code for code in LANGUAGES if code != "en"],

@@ -56,6 +56,12 @@ def test_shipped_configs_are_valid(config):
     ("reward_data.comet_model", "./nope.ckpt", "config key `reward_data.comet_model`: ./nope.ckpt is neither"),
     ("alma_r.configs", ["xx-en"], "config key `alma_r.configs`: 'xx-en' has unknown language code(s) xx"),
     ("preference.runs", [{"method": "orpo", "data": "eaxt_eaxe"}], "config key `preference.runs.0.method`"),
+    ("evaluation.external_systems", [{"name": "sft", "testset": "toy_devtest", "path": "toy"}],
+     "`evaluation.external_systems.0.name`: 'sft' is already the name of a model"),
+    ("evaluation.external_systems", [{"name": "gpt4", "testset": "wmt", "path": "toy"}],
+     "`evaluation.external_systems.0.testset`: no test set named 'wmt'"),
+    ("evaluation.external_systems", [{"name": "gpt4", "testset": "toy_devtest", "path": "/no/gpt4"}],
+     "`evaluation.external_systems.0.path`: folder not found: /no/gpt4"),
 ])
 def test_bad_values_name_their_key(path, value, message):
     errors = config_errors(changed(path, value), SCHEMA)

@@ -7,7 +7,7 @@ import pytest
 from conftest import SHARED_DATA
 from eax.errors import UserInputError
 from eax.metrics import score_direction
-from eax.testsets import files_for, load_direction, load_directions
+from eax.testsets import checked_hypotheses, files_for, load_direction, load_directions
 
 needs_shared = pytest.mark.skipif(not SHARED_DATA.is_dir(), reason=f"real test sets not found at {SHARED_DATA}")
 FLORES = SHARED_DATA / "flores200_dataset"
@@ -84,3 +84,18 @@ def test_non_utf8_file_is_named(tmp_path):
     (tmp_path / "devtest" / "eng_Latn.devtest").write_text("a\n")
     with pytest.raises(UserInputError, match="deu_Latn.devtest: not UTF-8 text"):
         load_direction("flores200", tmp_path, "devtest", "de", "en")
+
+
+def test_hypothesis_files_need_one_line_per_reference(tmp_path):
+    path = tmp_path / "de2en.txt"
+    path.write_text("a\nb\n")
+    assert checked_hypotheses(path, 2) == ["a", "b"]
+    with pytest.raises(UserInputError, match=r"de2en.txt: 2 lines for 3 reference segments"):
+        checked_hypotheses(path, 3)
+    path.write_text("\n\n")
+    with pytest.raises(UserInputError, match="de2en.txt: every line is empty"):
+        checked_hypotheses(path, 2)
+    assert checked_hypotheses(path, 2, allow_empty=True) == ["", ""]
+    path.write_bytes(b"\xff\n")
+    with pytest.raises(UserInputError, match="not UTF-8"):
+        checked_hypotheses(path, 1)

@@ -57,6 +57,11 @@ def test_demo_ends_with_sft_beating_base_on_english_centric_chrf(finished_demo):
         assert table.loc["sft", column] > table.loc["base", column] + 1.0, table
 
 
+def test_published_system_is_scored_as_a_baseline_row(finished_demo):
+    table = pd.read_csv(finished_demo / "results" / "tables" / "main.csv").set_index("model")
+    assert table.loc["toy_published", "x2x chrf"] > table.loc["sft", "x2x chrf"] + 20  # near-reference outputs
+
+
 def test_demo_writes_a_log_per_rule_and_no_temporary_files(finished_demo):
     logs = {path.stem for path in (finished_demo / "results" / "logs").glob("*.log")}
     assert {"make_toy_world", "train_sft", "make_tables", "make_figures"} <= logs
@@ -103,7 +108,7 @@ def test_dpo_beta_change_reruns_only_dpo_runs(finished_demo):
 def test_metric_change_reruns_only_scoring(finished_demo):
     config = write_config(finished_demo, "metrics.yaml", lambda c: c["evaluation"].update(metrics=["chrf"]))
     assert planned_jobs(finished_demo, "--configfile", config) == {
-        "score_translations": 2 + len(PREFERENCE_RUNS), "make_tables": 1, "make_figures": 1, "all": 1}
+        "score_translations": 2 + len(PREFERENCE_RUNS) + 1, "make_tables": 1, "make_figures": 1, "all": 1}
 
 
 def test_demo_builds_pairs_for_every_variant_and_margin(finished_demo):

@@ -7,7 +7,7 @@ import pandas as pd
 from eax.io import write_json, write_lines, write_parquet
 from eax.languages import PIVOT, language
 from eax.runner import run_script
-from eax.toy_world import ToyWorld, make_alma_r_triplets, make_corpus, make_devtest
+from eax.toy_world import ToyWorld, make_alma_r_triplets, make_corpus, make_devtest, make_published_system
 
 
 def main(snakemake) -> None:
@@ -19,6 +19,9 @@ def main(snakemake) -> None:
     devtest_dir = Path(snakemake.output.devtest[0]).parent
     for code, lines in devtest.items():
         write_lines(lines, devtest_dir / f"{language(code).flores}.devtest")
+    published_dir = Path(snakemake.output.published_system[0]).parent
+    for (src, trg), lines in make_published_system(devtest, params.seed).items():
+        write_lines(lines, published_dir / f"{src}2{trg}.txt")
     write_json(world.lexicons(), snakemake.output.lexicon)
     triplets = make_alma_r_triplets(world, params.alma_r_rows_per_language)
     for path in snakemake.output.alma_r:

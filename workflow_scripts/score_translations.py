@@ -4,19 +4,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from eax.errors import UserInputError
-from eax.io import read_lines, write_text
+from eax.io import write_text
 from eax.languages import pair_name, split_pair_name
 from eax.metrics import score_direction
 from eax.runner import run_script
-from eax.testsets import load_directions
-
-
-def read_hypotheses(path: Path, expected: int) -> list[str]:
-    lines = read_lines(path)
-    if len(lines) != expected:
-        raise UserInputError(f"{path}: {len(lines)} lines for {expected} reference segments")
-    return lines
+from eax.testsets import checked_hypotheses, load_directions
 
 
 def main(snakemake) -> None:
@@ -27,7 +19,7 @@ def main(snakemake) -> None:
     rows = []
     for src, trg in directions:
         references = segments[src, trg][1]
-        hypotheses = read_hypotheses(hypothesis_files[pair_name(src, trg)], len(references))
+        hypotheses = checked_hypotheses(hypothesis_files[pair_name(src, trg)], len(references), allow_empty=True)
         for score in score_direction(params.metrics, hypotheses, references, trg):
             rows.append({"testset": snakemake.wildcards.testset, "model": snakemake.wildcards.model,
                          "src_lang": src, "trg_lang": trg, "metric": score.metric, "score": score.value,

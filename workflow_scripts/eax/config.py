@@ -91,6 +91,23 @@ def _preference_errors(config: dict) -> list[str]:
     allowed = {"base", "sft", "preference_runs", *preference_run_names(config["preference"]["runs"])}
     errors += [f"config key `evaluation.models`: unknown model {name!r}; use {', '.join(sorted(allowed))}"
                for name in config["evaluation"]["models"] if name not in allowed]
+    return errors + _external_system_errors(config, allowed)
+
+
+def _external_system_errors(config: dict, model_names: set[str]) -> list[str]:
+    errors = []
+    testsets = {testset["name"] for testset in config["evaluation"]["testsets"]}
+    names = [system["name"] for system in config["evaluation"]["external_systems"]]
+    for index, system in enumerate(config["evaluation"]["external_systems"]):
+        key = f"config key `evaluation.external_systems.{index}"
+        if system["name"] in model_names or names.count(system["name"]) > 1:
+            errors.append(f"{key}.name`: {system['name']!r} is already the name of a model or another system")
+        if system["testset"] not in testsets:
+            errors.append(f"{key}.testset`: no test set named {system['testset']!r} ({', '.join(sorted(testsets))})")
+        if system["path"] == "toy" and config["corpus"]["source"] != "toy":
+            errors.append(f"{key}.path`: `toy` needs `corpus.source: toy`")
+        elif system["path"] != "toy" and not Path(system["path"]).is_dir():
+            errors.append(f"{key}.path`: folder not found: {system['path']}")
     return errors
 
 

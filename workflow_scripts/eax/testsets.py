@@ -106,6 +106,20 @@ def _custom(root: str | Path, src: str, trg: str) -> Segments:
     return _aligned([row["src_text"] for row in rows], [row["trg_text"] for row in rows], f"{path} ({src}2{trg})")
 
 
+def checked_hypotheses(path: str | Path, expected: int, allow_empty: bool = False) -> list[str]:
+    """The file's lines, if there is one per reference segment (and, unless `allow_empty`, not all are empty:
+    a published system's file of blank lines is a mistake; a weak model's blank output is a result)."""
+    try:
+        lines = read_lines(path)
+    except UnicodeDecodeError:
+        raise UserInputError(f"{path}: not UTF-8 text") from None
+    if len(lines) != expected:
+        raise UserInputError(f"{path}: {len(lines)} lines for {expected} reference segments (one hypothesis per line)")
+    if not allow_empty and not any(line.strip() for line in lines):
+        raise UserInputError(f"{path}: every line is empty")
+    return lines
+
+
 def load_direction(fmt: str, root: str | Path, split: str, src: str, trg: str) -> Segments:
     """(sources, references) of one direction of a test set."""
     if fmt == "flores200":

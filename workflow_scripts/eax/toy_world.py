@@ -351,3 +351,16 @@ def make_alma_r_triplets(world: ToyWorld, rows_per_language: int) -> dict[str, l
             rows.append(example)
         configs[f"{code}-{PIVOT}"] = rows
     return configs
+
+
+def make_published_system(devtest: dict[str, list[str]], seed: int, rate: float = 0.1) -> dict[tuple[str, str], list[str]]:
+    """Outputs of a strong "published" system for every ordered pair of devtest languages: each reference with a
+    light seeded corruption, so the external-system path has real files to score."""
+    rng = random.Random(f"{seed}:published")
+    outputs = {}
+    for trg, references in devtest.items():
+        vocabulary = sorted({word for line in references for word in (line.split() if " " in line else line)})
+        for src in devtest:
+            if src != trg:
+                outputs[src, trg] = [corrupt(line, rng, rate, vocabulary) for line in references]
+    return outputs
