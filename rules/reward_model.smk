@@ -60,7 +60,7 @@ rule train_reward_model:
     params:
         base=model_location,
         work_dir="results/work/rm",
-        hyperparameters=config["reward_model"],
+        hyperparameters={key: value for key, value in config["reward_model"].items() if key != "score_batch_size"},
         trust_remote_code=config["model"]["trust_remote_code"],
     threads: resource("train", "threads")
     resources:

@@ -105,6 +105,12 @@ def test_dpo_beta_change_reruns_only_dpo_runs(finished_demo):
     assert jobs["train_preference"] == 2 and "make_x2x_pairs" not in jobs and "sample_x2x_candidates" not in jobs
 
 
+def test_rm_scoring_batch_size_change_reruns_scoring_not_the_reward_model(finished_demo):
+    config = write_config(finished_demo, "rmbatch.yaml", lambda c: c["reward_model"].update(score_batch_size=32))
+    jobs = planned_jobs(finished_demo, "--configfile", config)
+    assert jobs["score_x2x_candidates"] == 12 and "train_reward_model" not in jobs
+
+
 def test_metric_change_reruns_only_scoring(finished_demo):
     config = write_config(finished_demo, "metrics.yaml", lambda c: c["evaluation"].update(metrics=["chrf"]))
     assert planned_jobs(finished_demo, "--configfile", config) == {
