@@ -104,8 +104,8 @@ def x2x_score_files(wildcards):
     ]
 
 
-def x2x_pair_files(margins=None):
-    return expand("results/x2x/pairs/{variant}/margin_{margin}/pairs.parquet", variant=VARIANTS, margin=margins or MARGINS)
+def x2x_pair_files():
+    return expand("results/x2x/pairs/{variant}/margin_{margin}/pairs.parquet", variant=VARIANTS, margin=MARGINS)
 
 
 def preference_data(data):
@@ -120,11 +120,6 @@ def alma_r_files():
     if source == TOY:
         return [f"{ALMA_R_TOY}/{name}/train-00000-of-00001.parquet" for name in config["alma_r"]["configs"]]
     return []
-
-
-def alma_r_location():
-    """Where ALMA-R triplets load from when Snakemake tracks no file of them: a local folder or the hub id."""
-    return config["alma_r"]["source"]
 
 
 def model_location(wildcards, input):
@@ -149,6 +144,11 @@ def score_files():
 def name_pattern(names):
     """A wildcard constraint matching exactly these names (and nothing, for none)."""
     return "|".join(re.escape(name) for name in names) or "(?!)"
+
+
+def testset_field(field):
+    """Params function: `format` or `split` of the wildcard's test set."""
+    return lambda wildcards: TESTSETS[wildcards.testset][field]
 
 
 def testset_root(name):

@@ -40,7 +40,7 @@ checkpoint make_seed_shards:
         languages=LANGUAGES,
         shard_size=config["data"]["shard_size"],
         max_seed_rows=config["data"]["max_seed_rows"],
-        seed=config["data"]["prompt_seed"],
+        seed=config["data"]["sample_seed"],
     conda:
         "../envs/data.yaml"
     log:

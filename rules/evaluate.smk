@@ -10,9 +10,9 @@ rule translate_testset:
         hypotheses=expand("results/eval/{{testset}}/{{model}}/{pair}.txt", pair=EVAL_DIRECTIONS),
     params:
         model=model_location,
-        format=lambda wildcards: TESTSETS[wildcards.testset]["format"],
+        format=testset_field("format"),
         root=lambda wildcards: testset_root(wildcards.testset),
-        split=lambda wildcards: TESTSETS[wildcards.testset]["split"],
+        split=testset_field("split"),
         directions=EVAL_DIRECTIONS,
         batch_size=config["evaluation"]["batch_size"],
         max_new_tokens=config["evaluation"]["max_new_tokens"],
@@ -41,9 +41,9 @@ rule import_external_system:
     output:
         hypotheses=expand("results/eval/{{testset}}/{{system}}/{pair}.txt", pair=EVAL_DIRECTIONS),
     params:
-        format=lambda wildcards: TESTSETS[wildcards.testset]["format"],
+        format=testset_field("format"),
         root=lambda wildcards: testset_root(wildcards.testset),
-        split=lambda wildcards: TESTSETS[wildcards.testset]["split"],
+        split=testset_field("split"),
     wildcard_constraints:
         testset="[A-Za-z0-9_]+",
         system=name_pattern(EXTERNAL_SYSTEMS),
@@ -62,9 +62,9 @@ rule score_translations:
     output:
         scores="results/eval/{testset}/{model}/scores.csv",
     params:
-        format=lambda wildcards: TESTSETS[wildcards.testset]["format"],
+        format=testset_field("format"),
         root=lambda wildcards: testset_root(wildcards.testset),
-        split=lambda wildcards: TESTSETS[wildcards.testset]["split"],
+        split=testset_field("split"),
         directions=EVAL_DIRECTIONS,
         metrics=config["evaluation"]["metrics"],
     conda:

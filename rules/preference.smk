@@ -10,7 +10,9 @@ rule make_alma_r_pairs:
         counts="results/alma_r/pair_counts.csv",
         percentages="results/alma_r/pair_percentages.csv",
     params:
-        source=lambda wildcards, input: str(Path(input.triplets[0]).parents[1]) if input.triplets else alma_r_location(),
+        source=lambda wildcards, input: (
+            str(Path(input.triplets[0]).parents[1]) if input.triplets else config["alma_r"]["source"]
+        ),
         configs=config["alma_r"]["configs"],
         scorer=config["alma_r"]["scorer"],
         seed=config["alma_r"]["seed"],

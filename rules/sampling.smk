@@ -11,7 +11,6 @@ rule sample_rm_candidates:
     params:
         model=model_location,
         sampler="direct",
-        backend=config["sampling"]["backend"],
         settings=config["sampling"],
         trust_remote_code=config["model"]["trust_remote_code"],
     priority: 45
@@ -37,7 +36,6 @@ rule sample_x2x_candidates:
     params:
         model=model_location,
         sampler=lambda wildcards: wildcards.sampler,
-        backend=config["sampling"]["backend"],
         settings=config["sampling"],
         trust_remote_code=config["model"]["trust_remote_code"],
     wildcard_constraints:

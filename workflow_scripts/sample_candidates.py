@@ -12,7 +12,7 @@ def main(snakemake) -> None:
     params = snakemake.params
     seeds = pd.read_parquet(snakemake.input.seeds)
     settings = SamplingSettings(**{key: params.settings[key] for key in SamplingSettings.__dataclass_fields__})
-    candidates = sample_candidates(seeds, params.sampler, params.backend, params.model, settings,
+    candidates = sample_candidates(seeds, params.sampler, params.settings["backend"], params.model, settings,
                                    params.trust_remote_code)
     counts = candidates["candidates"].map(len)
     print(f"{len(candidates)} rows, {counts.sum()} distinct candidates ({counts.mean() if len(counts) else 0:.2f} per row)")
