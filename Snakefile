@@ -33,6 +33,22 @@ include: "rules/report.smk"
 report: "report/workflow.rst"
 
 
+# Cheap CPU steps, and the downloads (cluster compute nodes often have no internet), run where Snakemake runs.
+localrules:
+    all,
+    make_toy_world,
+    download_hub_corpus,
+    download_flores,
+    check_corpus,
+    make_seed_shards,
+    make_rm_pairs,
+    make_x2x_pairs,
+    make_alma_r_pairs,
+    import_external_system,
+    make_tables,
+    make_figures,
+
+
 rule all:
     input:
         reward_model_pairs="results/rm/pairs.parquet",

@@ -24,20 +24,30 @@ def _stop_on_config_errors(config):
 
 _stop_on_config_errors(config)
 
+wildcard_constraints:
+    pair="[A-Za-z]+2[A-Za-z]+",
+    shard="[0-9]+",
+
 LANGUAGES = config["languages"]
 TOY = "toy"
 SEED_MANIFEST = "results/data/seed_shards.json"
-EVAL_DIRECTIONS = [pair_name(*d) for d in evaluation_directions(config["evaluation"]["directions"], LANGUAGES)]
 TESTSETS = {testset["name"]: testset for testset in config["evaluation"]["testsets"]}
+TESTSET_DIRECTIONS = {
+    name: [pair_name(*d) for d in evaluation_directions(testset.get("directions") or config["evaluation"]["directions"], LANGUAGES)]
+    for name, testset in TESTSETS.items()
+}
+METRICS = config["evaluation"]["metrics"]
 LOCAL_MODEL_FILES = ["config.json", "model.safetensors"]
-VARIANTS = [f"{sampler}_{scorer}" for sampler in config["x2x"]["samplers"] for scorer in config["x2x"]["scorers"]]
+RM_SAMPLERS = ["direct"]  # the recipe samples RM candidates from the plain prompt
+X2X_SAMPLERS = config["x2x"]["samplers"]
+VARIANTS = [f"{sampler}_{scorer}" for sampler in X2X_SAMPLERS for scorer in config["x2x"]["scorers"]]
 MAIN_MARGIN = margin_name(config["x2x"]["min_margin"])
 MARGINS = list(dict.fromkeys([MAIN_MARGIN, *map(margin_name, config["x2x"]["min_margin_sweep"])]))
 PREFERENCE_RUNS = preference_run_names(config["preference"]["runs"])
 EVALUATED_MODELS = evaluated_models(config["evaluation"]["models"], PREFERENCE_RUNS)
 ALMA_R_TOY = "results/toy_world/alma_r_preference"
 EXTERNAL_SYSTEMS = {system["name"]: system for system in config["evaluation"]["external_systems"]}
-MAIN_METRIC = "chrf" if "chrf" in config["evaluation"]["metrics"] else config["evaluation"]["metrics"][0]
+MAIN_METRIC = "chrf" if "chrf" in METRICS else METRICS[0]
 FLORES_DOWNLOAD = "results/data/flores200_dataset"
 FLORES_URL = "https://dl.fbaipublicfiles.com/nllb/flores200_dataset.tar.gz"
 
@@ -71,9 +81,8 @@ def model_files(name):
     return [f"{folder}/{file}" for file in LOCAL_MODEL_FILES]
 
 
-def comet_checkpoint():
-    """The COMET model to score with: the toy checkpoint, a local checkpoint file, or a hub id."""
-    model = config["reward_data"]["comet_model"]
+def comet_checkpoint(model):
+    """The COMET model to score with: the toy world's checkpoint for `toy`, else the file or hub id as given."""
     return "results/toy_world/comet/checkpoints/model.ckpt" if model == TOY else model
 
 
@@ -82,7 +91,21 @@ def comet_files():
     if config["reward_data"]["metric"] != "comet":
         return []
     model = config["reward_data"]["comet_model"]
-    return [comet_checkpoint()] if model == TOY or is_local(model) else []
+    return [comet_checkpoint(model)] if model == TOY or is_local(model) else []
+
+
+def metric_model(metric):
+    """(what to load, what the signature names) for a model-based evaluation metric; (None, None) for sacrebleu."""
+    evaluation = config["evaluation"]
+    configured = {"comet": evaluation["comet_model"], "xcomet": evaluation["xcomet_model"],
+                  "bleurt": evaluation["bleurt_checkpoint"]}.get(metric)
+    return (comet_checkpoint(configured), configured) if configured else (None, None)
+
+
+def metric_model_files(wildcards):
+    """The metric model files Snakemake tracks: the toy COMET checkpoint or a local checkpoint file."""
+    path, _ = metric_model(wildcards.metric)
+    return [path] if path and Path(path).suffix == ".ckpt" and (path.startswith("results/") or is_local(path)) else []
 
 
 def seed_shards(stage):
@@ -135,10 +158,10 @@ def external_system_folder(name):
 
 
 def score_files():
-    """scores.csv of every evaluated model on every test set, and of every external system on its test set."""
+    """Per-metric scores of every evaluated model on every test set, and of every external system on its test set."""
     models = [(testset, model) for testset in TESTSETS for model in EVALUATED_MODELS]
     systems = [(system["testset"], name) for name, system in EXTERNAL_SYSTEMS.items()]
-    return [f"results/eval/{testset}/{name}/scores.csv" for testset, name in models + systems]
+    return [f"results/eval/{testset}/{name}/scores/{metric}.csv" for testset, name in models + systems for metric in METRICS]
 
 
 def name_pattern(names):
@@ -158,10 +181,15 @@ def testset_root(name):
 
 
 def testset_source_files(wildcards):
-    """Every file of a test set that the configured directions read (sources and references)."""
+    """Every file of a test set that its directions read (sources and references)."""
     testset = TESTSETS[wildcards.testset]
-    directions = [split_pair_name(pair) for pair in EVAL_DIRECTIONS]
+    directions = [split_pair_name(pair) for pair in TESTSET_DIRECTIONS[wildcards.testset]]
     return [str(path) for path in files_for(testset["format"], testset_root(wildcards.testset), testset["split"], directions)]
+
+
+def testset_directions(wildcards):
+    """Params function: the pair names (de2fr) of the wildcard's test set."""
+    return TESTSET_DIRECTIONS[wildcards.testset]
 
 
 def resource(group, name):

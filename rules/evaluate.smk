@@ -1,5 +1,7 @@
-# Evaluation: translation of each test set by each model (greedy or beam), published systems' outputs imported
-# as baselines, and the sacrebleu scores of both.
+# Evaluation: translation of each test set by each model (greedy or beam; HF or vLLM), published systems' outputs
+# imported as baselines, and one score file per metric, so adding a metric runs only that metric's jobs.
+# Each test set has its own directions (WMT pairs, FLORES x2x), so hypotheses live in one folder per
+# (test set, model) with a {src}2{trg}.txt file per direction.
 
 
 rule translate_testset:
@@ -7,19 +9,20 @@ rule translate_testset:
         model=lambda wildcards: model_files(wildcards.model),
         sources=testset_source_files,
     output:
-        hypotheses=expand("results/eval/{{testset}}/{{model}}/{pair}.txt", pair=EVAL_DIRECTIONS),
+        hypotheses=directory("results/eval/{testset}/{model}/hypotheses"),
     params:
         model=model_location,
         format=testset_field("format"),
         root=lambda wildcards: testset_root(wildcards.testset),
         split=testset_field("split"),
-        directions=EVAL_DIRECTIONS,
+        directions=testset_directions,
+        backend=config["evaluation"]["backend"],
         batch_size=config["evaluation"]["batch_size"],
         max_new_tokens=config["evaluation"]["max_new_tokens"],
         num_beams=config["evaluation"]["num_beams"],
         trust_remote_code=config["model"]["trust_remote_code"],
     wildcard_constraints:
-        testset="[A-Za-z0-9_]+",
+        testset=name_pattern(TESTSETS),
         model=name_pattern(EVALUATED_MODELS),
     threads: resource("generate", "threads")
     resources:
@@ -27,7 +30,7 @@ rule translate_testset:
         mem_mb=resource("generate", "mem_mb"),
         runtime=resource("generate", "runtime"),
     conda:
-        "../envs/eval.yaml"
+        "../envs/vllm.yaml" if config["evaluation"]["backend"] == "vllm" else "../envs/eval.yaml"
     log:
         "results/logs/translate_testset/{testset}/{model}.log",
     script:
@@ -36,16 +39,18 @@ rule translate_testset:
 
 rule import_external_system:
     input:
-        hypotheses=lambda wildcards: [f"{external_system_folder(wildcards.system)}/{pair}.txt" for pair in EVAL_DIRECTIONS],
+        hypotheses=lambda wildcards: [
+            f"{external_system_folder(wildcards.system)}/{pair}.txt" for pair in TESTSET_DIRECTIONS[wildcards.testset]
+        ],
         references=testset_source_files,
     output:
-        hypotheses=expand("results/eval/{{testset}}/{{system}}/{pair}.txt", pair=EVAL_DIRECTIONS),
+        hypotheses=directory("results/eval/{testset}/{system}/hypotheses"),
     params:
         format=testset_field("format"),
         root=lambda wildcards: testset_root(wildcards.testset),
         split=testset_field("split"),
     wildcard_constraints:
-        testset="[A-Za-z0-9_]+",
+        testset=name_pattern(TESTSETS),
         system=name_pattern(EXTERNAL_SYSTEMS),
     conda:
         "../envs/data.yaml"
@@ -57,20 +62,30 @@ rule import_external_system:
 
 rule score_translations:
     input:
-        hypotheses=expand("results/eval/{{testset}}/{{model}}/{pair}.txt", pair=EVAL_DIRECTIONS),
+        hypotheses="results/eval/{testset}/{model}/hypotheses",
         references=testset_source_files,
+        metric_model=metric_model_files,
     output:
-        scores="results/eval/{testset}/{model}/scores.csv",
+        scores="results/eval/{testset}/{model}/scores/{metric}.csv",
     params:
         format=testset_field("format"),
         root=lambda wildcards: testset_root(wildcards.testset),
         split=testset_field("split"),
-        directions=EVAL_DIRECTIONS,
-        metrics=config["evaluation"]["metrics"],
+        directions=testset_directions,
+        metric_model=lambda wildcards: metric_model(wildcards.metric)[0],
+        metric_model_name=lambda wildcards: metric_model(wildcards.metric)[1],
+        batch_size=config["evaluation"]["metric_batch_size"],
+    wildcard_constraints:
+        testset=name_pattern(TESTSETS),
+        metric=name_pattern(METRICS),
+    threads: resource("score", "threads")
+    resources:
+        gpu=lambda wildcards: resource("score", "gpu") if wildcards.metric in ("comet", "xcomet", "bleurt") else 0,
+        mem_mb=resource("score", "mem_mb"),
+        runtime=resource("score", "runtime"),
     conda:
         "../envs/eval.yaml"
     log:
-        "results/logs/score_translations/{testset}/{model}.log",
+        "results/logs/score_translations/{testset}/{model}/{metric}.log",
     script:
         "../workflow_scripts/score_translations.py"
-

@@ -30,11 +30,12 @@ rule make_tables:
         sweep_md="results/tables/margin_sweep.md",
         sweep_tex="results/tables/margin_sweep.tex",
         per_direction=expand(
-            "results/tables/per_direction_{metric}.{ext}", metric=config["evaluation"]["metrics"], ext=["md", "csv", "tex"]
+            "results/tables/per_direction/{testset}_{metric}.{ext}", testset=TESTSETS, metric=METRICS, ext=["md", "csv", "tex"]
         ),
     params:
         run_name=config["run_name"],
-        metrics=config["evaluation"]["metrics"],
+        testsets=list(TESTSETS),
+        metrics=METRICS,
         main_metric=MAIN_METRIC,
         main_margin=float(MAIN_MARGIN),
         samplers=config["x2x"]["samplers"],

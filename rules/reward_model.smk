@@ -11,7 +11,7 @@ rule score_rm_candidates:
         scores="results/rm/scores/{pair}/{shard}.parquet",
     params:
         metric=config["reward_data"]["metric"],
-        comet_model=lambda wildcards, input: input.comet[0] if input.comet else comet_checkpoint(),
+        comet_model=lambda wildcards, input: input.comet[0] if input.comet else comet_checkpoint(config["reward_data"]["comet_model"]),
         bleurt_checkpoint=config["reward_data"]["bleurt_checkpoint"],
         batch_size=config["reward_data"]["batch_size"],
     threads: resource("score", "threads")

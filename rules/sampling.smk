@@ -1,5 +1,6 @@
 # Sampling: N candidates per seed row with the SFT model, one job per seed shard. The RM data is sampled with
-# the direct prompt (and first: it gates the reward model); x2x with the EAxT or the direct prompt.
+# the direct prompt (and first: it gates the reward model); x2x with every configured sampler (EAxT and/or
+# direct prompt) in the same job, so the model loads once per shard.
 
 
 rule sample_rm_candidates:
@@ -7,10 +8,10 @@ rule sample_rm_candidates:
         seeds="results/data/seed_shards/rm/{pair}/{shard}.parquet",
         model=model_files("sft"),
     output:
-        candidates="results/rm/candidates/direct/{pair}/{shard}.parquet",
+        candidates=expand("results/rm/candidates/{sampler}/{{pair}}/{{shard}}.parquet", sampler=RM_SAMPLERS),
     params:
         model=model_location,
-        sampler="direct",
+        samplers=RM_SAMPLERS,
         settings=config["sampling"],
         trust_remote_code=config["model"]["trust_remote_code"],
     priority: 45
@@ -32,14 +33,12 @@ rule sample_x2x_candidates:
         seeds="results/data/seed_shards/x2x/{pair}/{shard}.parquet",
         model=model_files("sft"),
     output:
-        candidates="results/x2x/candidates/{sampler}/{pair}/{shard}.parquet",
+        candidates=expand("results/x2x/candidates/{sampler}/{{pair}}/{{shard}}.parquet", sampler=X2X_SAMPLERS),
     params:
         model=model_location,
-        sampler=lambda wildcards: wildcards.sampler,
+        samplers=X2X_SAMPLERS,
         settings=config["sampling"],
         trust_remote_code=config["model"]["trust_remote_code"],
-    wildcard_constraints:
-        sampler="eaxt|direct",
     threads: resource("generate", "threads")
     resources:
         gpu=resource("generate", "gpu"),
@@ -48,6 +47,6 @@ rule sample_x2x_candidates:
     conda:
         "../envs/vllm.yaml" if config["sampling"]["backend"] == "vllm" else "../envs/eval.yaml"
     log:
-        "results/logs/sample_x2x_candidates/{sampler}/{pair}/{shard}.log",
+        "results/logs/sample_x2x_candidates/{pair}/{shard}.log",
     script:
         "../workflow_scripts/sample_candidates.py"

@@ -1,23 +1,19 @@
 # x2x preference data: candidates scored by the reward model (EAxE: the English reference as source, or
 # direct: the x source), then best-vs-worst pairs per variant {sampler}_{scorer} and margin.
-# One scoring job per candidate shard writes one file per configured scorer: the RM is loaded once.
+# One scoring job per seed shard writes one file per variant: the RM is loaded once.
 
 
 rule score_x2x_candidates:
     priority: 30
     input:
-        candidates="results/x2x/candidates/{sampler}/{pair}/{shard}.parquet",
+        candidates=expand("results/x2x/candidates/{sampler}/{{pair}}/{{shard}}.parquet", sampler=X2X_SAMPLERS),
         model=expand("results/models/rm/{file}", file=LOCAL_MODEL_FILES),
     output:
-        scores=expand(
-            "results/x2x/scores/{{sampler}}_{scorer}/{{pair}}/{{shard}}.parquet", scorer=config["x2x"]["scorers"]
-        ),
+        scores=expand("results/x2x/scores/{variant}/{{pair}}/{{shard}}.parquet", variant=VARIANTS),
     params:
         reward_model=lambda wildcards, input: str(Path(input.model[0]).parent),
         batch_size=config["reward_model"]["score_batch_size"],
         trust_remote_code=config["model"]["trust_remote_code"],
-    wildcard_constraints:
-        sampler="eaxt|direct",
     threads: resource("score", "threads")
     resources:
         gpu=resource("score", "gpu"),
@@ -26,7 +22,7 @@ rule score_x2x_candidates:
     conda:
         "../envs/eval.yaml"
     log:
-        "results/logs/score_x2x_candidates/{sampler}/{pair}/{shard}.log",
+        "results/logs/score_x2x_candidates/{pair}/{shard}.log",
     script:
         "../workflow_scripts/score_x2x_candidates.py"
 

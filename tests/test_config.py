@@ -62,6 +62,12 @@ def test_shipped_configs_are_valid(config):
      "`evaluation.external_systems.0.testset`: no test set named 'wmt'"),
     ("evaluation.external_systems", [{"name": "gpt4", "testset": "toy_devtest", "path": "/no/gpt4"}],
      "`evaluation.external_systems.0.path`: folder not found: /no/gpt4"),
+    ("evaluation.testsets.0.directions", ["de2xx"], "`evaluation.testsets.0.directions`: 'de2xx' is not a pair of two known"),
+    ("evaluation.testsets.0.directions", "de2en", "`evaluation.testsets.0.directions`: 'de2en' is not of type 'array'"),
+    ("evaluation.metrics", ["bleu", "ter"], "config key `evaluation.metrics.1`: 'ter' is not one of"),
+    ("evaluation.metrics", ["bleurt"], "config key `evaluation.bleurt_checkpoint`: set it"),
+    ("evaluation.comet_model", "/models/wmt22.ckpt", "`evaluation.comet_model`: /models/wmt22.ckpt is neither"),
+    ("evaluation.backend", "tgi", "config key `evaluation.backend`: 'tgi' is not one of"),
 ])
 def test_bad_values_name_their_key(path, value, message):
     errors = config_errors(changed(path, value), SCHEMA)
@@ -72,6 +78,13 @@ def test_flores_dev_is_refused_when_training_on_towerblocks():
     errors = config_errors({**PAPER, "evaluation": {**PAPER["evaluation"], "testsets": [
         {"name": "flores", "format": "flores200", "path": "download", "split": "dev"}]}}, SCHEMA)
     assert any("FLORES-200 dev is part of TowerBlocks" in error for error in errors), errors
+
+
+def test_a_wmt_testset_may_list_directions_outside_the_trained_languages():
+    wmt = {"name": "wmt22", "format": "wmt22_json", "path": str(Path(__file__).parent), "split": "test",
+           "directions": ["cs2en", "en2is"]}
+    config = changed("evaluation.testsets", [*DEFAULT["evaluation"]["testsets"], wmt])
+    assert config_errors(config, SCHEMA) == []
 
 
 def test_hub_ids_are_accepted_without_network():

@@ -69,16 +69,73 @@ def test_sft_trains_and_changes_the_weights(method, corpus, tiny_model, tmp_path
     assert any(not torch.equal(before[key], after[key]) for key in before)
 
 
-def test_toy_comet_loads_offline_and_scores(corpus, tmp_path):
+@pytest.fixture(scope="module")
+def toy_comet(corpus, tmp_path_factory) -> Path:
+    texts = [*corpus["src_text"], *corpus["trg_text"]]
+    folder = tmp_path_factory.mktemp("comet")
+    return build_comet(texts, folder, folder, hidden_size=16, num_layers=1, vocab_size=200, seed=0)
+
+
+def test_toy_comet_loads_offline_and_scores(corpus, toy_comet):
     import comet
 
     texts = [*corpus["src_text"], *corpus["trg_text"]]
-    checkpoint = build_comet(texts, tmp_path / "comet", tmp_path / "comet", hidden_size=16, num_layers=1,
-                             vocab_size=200, seed=0)
-    model = comet.load_from_checkpoint(str(checkpoint), local_files_only=True)
+    model = comet.load_from_checkpoint(str(toy_comet), local_files_only=True)
     sample = {"src": texts[0], "mt": texts[1], "ref": texts[1]}
     output = model.predict([sample, sample], batch_size=2, gpus=0, progress_bar=False)
     assert len(output.scores) == 2 and output.scores[0] == pytest.approx(output.scores[1])
+
+
+def test_comet_system_score_is_the_mean_segment_score_per_direction_with_a_signature(corpus, toy_comet):
+    from eax.metrics import DirectionSegments, score_directions
+    from eax.scoring import comet_scores, load_comet
+
+    qaa, qac = corpus[corpus["src_lang"] == "qaa"].head(3), corpus[corpus["src_lang"] == "qac"].head(2)
+    data = {("qaa", "en"): DirectionSegments(list(qaa["src_text"]), list(qaa["trg_text"]), list(qaa["trg_text"])),
+            ("qac", "en"): DirectionSegments(list(qac["src_text"]), ["", "x"], list(qac["trg_text"]))}
+    scores = score_directions("comet", data, str(toy_comet), "toy", batch_size=2)
+    model = load_comet(str(toy_comet), "evaluation.comet_model")
+    for direction, segments in data.items():
+        expected = comet_scores(model, segments.sources, segments.hypotheses, segments.references, 2)
+        assert scores[direction].value == pytest.approx(sum(expected) / len(expected), abs=1e-4)
+        assert scores[direction].signature.startswith("comet|model:toy|unbabel-comet:2.")
+
+
+def test_missing_comet_checkpoint_names_the_key_and_how_to_get_it(tmp_path):
+    from eax.errors import UserInputError
+    from eax.scoring import load_comet
+
+    with pytest.raises(UserInputError, match=r"evaluation.comet_model: COMET checkpoint .*nope.ckpt does not exist; "
+                                             r"download it .*huggingface-cli download Unbabel/wmt22-comet-da"):
+        load_comet(str(tmp_path / "nope.ckpt"), "evaluation.comet_model")
+
+
+def test_unreachable_hub_for_comet_is_one_clear_error(monkeypatch):
+    import comet
+
+    from eax.errors import UserInputError
+    from eax.scoring import load_comet
+
+    def no_network(model):  # what the hub client does on a machine without network
+        raise OSError("Temporary failure in name resolution")
+
+    monkeypatch.setattr(comet, "download_model", no_network)
+    with pytest.raises(UserInputError, match="evaluation.xcomet_model: could not fetch COMET model Unbabel/XCOMET-XL "
+                                             "from the hub \\(OSError\\); download it"):
+        load_comet("Unbabel/XCOMET-XL", "evaluation.xcomet_model")
+
+
+def test_bleurt_without_its_package_says_how_to_install():
+    from eax.errors import UserInputError
+    from eax.metrics import DirectionSegments, score_directions
+
+    try:
+        import bleurt  # noqa: F401
+        pytest.skip("bleurt is installed here")
+    except ImportError:
+        pass
+    with pytest.raises(UserInputError, match="bleurt package is not installed \\(pip install"):
+        score_directions("bleurt", {("de", "en"): DirectionSegments(["a"], ["b"], ["c"])}, "BLEURT-20", "BLEURT-20")
 
 
 def seed_rows(corpus: pd.DataFrame) -> pd.DataFrame:
@@ -91,12 +148,23 @@ def test_hf_sampling_gives_at_most_n_distinct_candidates_per_row(corpus, tiny_mo
     from eax.sampling import SamplingSettings, sample_candidates
 
     settings = SamplingSettings(n=4, temperature=1.0, top_p=1.0, max_new_tokens=8, batch_size=4, seed=0)
-    rows = sample_candidates(seed_rows(corpus), "eaxt", "hf", str(tiny_model), settings)
+    rows = sample_candidates(seed_rows(corpus), ["eaxt"], "hf", str(tiny_model), settings)["eaxt"]
     assert len(rows) == 6
     for candidates in rows["candidates"]:
         assert 1 <= len(candidates) <= 4 and len(set(candidates)) == len(candidates)
-    again = sample_candidates(seed_rows(corpus), "eaxt", "hf", str(tiny_model), settings)
+    again = sample_candidates(seed_rows(corpus), ["eaxt"], "hf", str(tiny_model), settings)["eaxt"]
     assert rows["candidates"].tolist() == again["candidates"].tolist()  # seeded
+
+
+def test_one_call_samples_every_sampler_from_one_model_load(corpus, tiny_model):
+    from eax.sampling import SamplingSettings, sample_candidates
+
+    settings = SamplingSettings(n=2, temperature=1.0, top_p=1.0, max_new_tokens=6, batch_size=8, seed=0)
+    by_sampler = sample_candidates(seed_rows(corpus), ["eaxt", "direct"], "hf", str(tiny_model), settings)
+    assert list(by_sampler) == ["eaxt", "direct"]
+    for rows in by_sampler.values():
+        assert rows["src_text"].tolist() == seed_rows(corpus)["src_text"].tolist()
+        assert rows["candidates"].map(len).between(1, 2).all()
 
 
 def test_empty_shard_samples_to_an_empty_frame_with_the_schema(tiny_model):
@@ -104,7 +172,7 @@ def test_empty_shard_samples_to_an_empty_frame_with_the_schema(tiny_model):
 
     settings = SamplingSettings(n=2, temperature=1.0, top_p=1.0, max_new_tokens=4, batch_size=4, seed=0)
     empty = pd.DataFrame(columns=["src_text", "ref_text", "src_lang", "trg_lang", "ref_lang"])
-    rows = sample_candidates(empty, "direct", "hf", str(tiny_model), settings)
+    rows = sample_candidates(empty, ["direct"], "hf", str(tiny_model), settings)["direct"]
     assert rows.empty and list(rows.columns) == CANDIDATE_COLUMNS
 
 
@@ -120,18 +188,17 @@ def test_vllm_backend_without_vllm_is_a_clear_error(corpus, tiny_model):
         pass
     settings = SamplingSettings(n=2, temperature=1.0, top_p=1.0, max_new_tokens=4, batch_size=4, seed=0)
     with pytest.raises(UserInputError, match="vLLM is not installed"):
-        sample_candidates(seed_rows(corpus), "eaxt", "vllm", str(tiny_model), settings)
+        sample_candidates(seed_rows(corpus), ["eaxt"], "vllm", str(tiny_model), settings)
 
 
-def test_training_on_zero_pairs_stops_naming_the_variant(tiny_model, tmp_path):
+def test_zero_pairs_stop_training_naming_the_pair_file():
     from eax.errors import UserInputError
     from eax.pairs import PAIR_COLUMNS
-    from eax.preference import train_preference
+    from eax.preference import require_pairs
 
-    settings = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["preference"]["dpo"]
-    with pytest.raises(UserInputError, match="no preference pairs for dpo-eaxt_eaxe"):
-        train_preference("dpo", str(tiny_model), pd.DataFrame(columns=PAIR_COLUMNS), settings, tmp_path,
-                         "dpo-eaxt_eaxe", trust_remote_code=False)
+    path = "results/x2x/pairs/eaxt_eaxe/margin_0.1/pairs.parquet"
+    with pytest.raises(UserInputError, match=f"{path} holds no preference pairs.*lower min_margin"):
+        require_pairs(pd.DataFrame(columns=PAIR_COLUMNS), path)
 
 
 @pytest.mark.parametrize("method", ["dpo", "cpo", "simpo"])
@@ -144,7 +211,7 @@ def test_preference_methods_train_and_log_accuracy(method, corpus, tiny_model, t
                           "chosen": rows["trg_text"], "rejected": rows["src_text"]})
     settings = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["preference"][method]
     settings = {**settings, "epochs": 1, "per_device_batch_size": 4, "logging_steps": 1}
-    trainer, _ = train_preference(method, str(tiny_model), pairs, settings, tmp_path, method, False)
+    trainer, _ = train_preference(method, str(tiny_model), pairs, settings, tmp_path, False)
     assert trainer.state.global_step == 2
     assert final_preference_accuracy(trainer.state.log_history) is not None
     assert not hasattr(trainer.model, "peft_config") or not trainer.model.peft_config  # LoRA merged

@@ -3,7 +3,8 @@ import math
 import pandas as pd
 import pytest
 
-from eax.pairs import PAIR_COLUMNS, PairRule, best_vs_worst, build_pairs, count_matrix, dedupe_candidates, percentages
+from eax.pairs import (PAIR_COLUMNS, PairRule, best_vs_worst, build_pairs, count_matrix, dedupe_candidates,
+                       outcome_counts, percentages, score_summary)
 
 NAN = math.nan
 
@@ -71,3 +72,18 @@ def test_count_matrix_and_percentages():
     assert percentages(counts).loc["de", "fr"] == pytest.approx(66.67)
     empty = count_matrix(build_pairs(SCORED, PairRule(100), None, seed=0), ["en", "de"])
     assert empty.loc["total", "total"] == 0 and percentages(empty).loc["total", "total"] == 0
+
+
+def test_outcome_counts_say_why_rows_gave_no_pair():
+    scored = rows(("de", "fr", ["x", "y"], [1.0, 9.0]), ("de", "fr", ["p"], [2.0]),
+                  ("fr", "de", ["m", "n"], [5.0, 5.5]), ("fr", "de", ["u", "v"], [NAN, 8.0]))
+    counts = outcome_counts(scored, PairRule(1))
+    assert counts.to_dict() == {"kept": 1, "fewer than 2 usable candidates": 2, "no winner >= min_winner_score": 0,
+                                "margin below min_margin": 1}
+    assert outcome_counts(scored, PairRule(1, min_winner_score=10))["no winner >= min_winner_score"] == 2
+
+
+def test_score_summary_reports_nan_and_row_range():
+    summary = score_summary(rows(("de", "fr", ["x", "y"], [1.0, 9.0]), ("de", "fr", ["p", "q"], [NAN, 2.0])))
+    assert summary == "scores: 4, 1 NaN, min 1, median 2, max 9; median range per row 8"
+    assert score_summary(rows(("de", "fr", ["x"], [NAN]))) == "scores: 1, none finite"

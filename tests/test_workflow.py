@@ -5,12 +5,15 @@ import sys
 
 import pandas as pd
 
-from conftest import copy_workflow, planned_jobs, snakemake, write_config
+import pytest
+
+from conftest import SHARED_DATA, copy_workflow, planned_jobs, snakemake, write_config
 
 STAGES = ["make_toy_world", "build_toy_base_model", "check_corpus", "make_seed_shards", "make_sft_data", "train_sft",
           "make_alma_r_pairs", "make_rm_pairs", "make_x2x_pairs", "train_preference", "translate_testset",
           "score_translations", "make_tables", "make_figures"]
-PREFERENCE_RUNS = ["dpo-eaxt_eaxe", "dpo-direct_direct", "cpo-eaxt_eaxe", "simpo-eaxt_eaxe", "cpo-alma_r"]
+PREFERENCE_RUNS = ["dpo-eaxt_eaxe", "dpo-direct_direct", "simpo-eaxt_eaxe", "cpo-alma_r"]
+METRICS = ["bleu", "chrf", "comet"]
 
 
 def test_default_dry_run_plans_every_stage(workflow_copy):
@@ -96,7 +99,7 @@ def test_min_margin_change_reruns_only_pairs_and_what_follows(finished_demo):
     jobs = planned_jobs(finished_demo, "--configfile", config)
     eax_runs = [run for run in PREFERENCE_RUNS if "alma_r" not in run]
     assert jobs == {"make_x2x_pairs": 4, "train_preference": len(eax_runs), "translate_testset": len(eax_runs),
-                    "score_translations": len(eax_runs), "make_tables": 1, "make_figures": 1, "all": 1}
+                    "score_translations": len(eax_runs) * len(METRICS), "make_tables": 1, "make_figures": 1, "all": 1}
 
 
 def test_dpo_beta_change_reruns_only_dpo_runs(finished_demo):
@@ -108,19 +111,37 @@ def test_dpo_beta_change_reruns_only_dpo_runs(finished_demo):
 def test_rm_scoring_batch_size_change_reruns_scoring_not_the_reward_model(finished_demo):
     config = write_config(finished_demo, "rmbatch.yaml", lambda c: c["reward_model"].update(score_batch_size=32))
     jobs = planned_jobs(finished_demo, "--configfile", config)
-    assert jobs["score_x2x_candidates"] == 12 and "train_reward_model" not in jobs
+    assert jobs["score_x2x_candidates"] == 6 and "train_reward_model" not in jobs
 
 
-def test_metric_change_reruns_only_scoring(finished_demo):
-    config = write_config(finished_demo, "metrics.yaml", lambda c: c["evaluation"].update(metrics=["chrf"]))
+def test_dropping_a_metric_reruns_only_tables_and_figures(finished_demo):
+    config = write_config(finished_demo, "metrics.yaml", lambda c: c["evaluation"].update(metrics=["chrf", "comet"]))
+    assert planned_jobs(finished_demo, "--configfile", config) == {"make_tables": 1, "make_figures": 1, "all": 1}
+
+
+def test_adding_a_metric_runs_only_its_scoring_jobs(finished_demo):
+    config = write_config(finished_demo, "metrics.yaml", lambda c: c["evaluation"].update(metrics=[*METRICS, "xcomet"]))
     assert planned_jobs(finished_demo, "--configfile", config) == {
         "score_translations": 2 + len(PREFERENCE_RUNS) + 1, "make_tables": 1, "make_figures": 1, "all": 1}
+
+
+@pytest.mark.skipif(not SHARED_DATA.is_dir(), reason=f"real test sets not found at {SHARED_DATA}")
+def test_adding_a_wmt_testset_runs_only_its_translations_and_scores(finished_demo):
+    wmt = {"name": "wmt22", "format": "wmt22_json", "path": str(SHARED_DATA / "wmt22"), "split": "test",
+           "directions": ["cs2en", "en2de"]}
+    config = write_config(finished_demo, "wmt.yaml", lambda c: c["evaluation"]["testsets"].append(wmt))
+    models = 2 + len(PREFERENCE_RUNS)
+    assert planned_jobs(finished_demo, "--configfile", config) == {
+        "translate_testset": models, "score_translations": models * len(METRICS), "make_tables": 1, "make_figures": 1,
+        "all": 1}
+    result = snakemake(finished_demo, "-n", "--configfile", config, "results/tables/per_direction/wmt22_bleu.csv")
+    assert "results/eval/wmt22/sft/scores/bleu.csv" in result.stdout
 
 
 def test_demo_builds_pairs_for_every_variant_and_margin(finished_demo):
     pairs_root = finished_demo / "results" / "x2x" / "pairs"
     for variant in ("eaxt_eaxe", "eaxt_direct", "direct_eaxe", "direct_direct"):
-        for margin in ("0", "0.25", "0.5", "1"):
+        for margin in ("0", "0.1", "0.25", "0.5"):
             folder = pairs_root / variant / f"margin_{margin}"
             pairs = pd.read_parquet(folder / "pairs.parquet")
             assert {"src_lang", "trg_lang", "chosen", "rejected", "chosen_score", "rejected_score", "margin"} <= set(pairs)
@@ -128,8 +149,8 @@ def test_demo_builds_pairs_for_every_variant_and_margin(finished_demo):
             counts = pd.read_csv(folder / "pair_counts.csv", index_col=0)
             assert counts.loc["total", "total"] == len(pairs)
     zero = len(pd.read_parquet(pairs_root / "eaxt_eaxe" / "margin_0" / "pairs.parquet"))
-    one = len(pd.read_parquet(pairs_root / "eaxt_eaxe" / "margin_1" / "pairs.parquet"))
-    assert zero >= one
+    half = len(pd.read_parquet(pairs_root / "eaxt_eaxe" / "margin_0.5" / "pairs.parquet"))
+    assert zero >= half
 
 
 def test_demo_dpo_prefers_chosen_on_its_training_pairs(finished_demo):
@@ -154,7 +175,8 @@ def test_demo_reward_model_loads_as_a_sequence_classifier(finished_demo):
 
 def test_demo_writes_tables_in_three_formats_and_figures(finished_demo):
     tables = finished_demo / "results" / "tables"
-    for name in ("main", "ablation", "margin_sweep", "per_direction_bleu", "per_direction_chrf"):
+    per_direction = [f"per_direction/toy_devtest_{metric}" for metric in METRICS]
+    for name in ("main", "ablation", "margin_sweep", *per_direction):
         for ext in ("md", "csv", "tex"):
             assert (tables / f"{name}.{ext}").stat().st_size > 0, (name, ext)
     assert "run toy" in (tables / "main.md").read_text()

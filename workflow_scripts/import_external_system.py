@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from eax.io import write_lines
+from eax.io import atomic_dir, write_lines
 from eax.languages import pair_name, split_pair_name
 from eax.runner import run_script
 from eax.testsets import checked_hypotheses, load_directions
@@ -10,14 +10,14 @@ from eax.testsets import checked_hypotheses, load_directions
 
 def main(snakemake) -> None:
     params = snakemake.params
-    sources = {Path(path).stem: Path(path) for path in snakemake.input.hypotheses}
-    targets = {Path(path).stem: path for path in snakemake.output.hypotheses}
-    directions = [split_pair_name(stem) for stem in targets]
+    sources = [Path(path) for path in snakemake.input.hypotheses]
+    directions = [split_pair_name(path.stem) for path in sources]
     segments = load_directions(params.format, params.root, params.split, directions)
-    for (src, trg), (_, references) in segments.items():
-        name = pair_name(src, trg)
-        write_lines(checked_hypotheses(sources[name], len(references)), targets[name])
-    print(f"imported {len(targets)} directions of {snakemake.wildcards.system}")
+    with atomic_dir(snakemake.output.hypotheses) as folder:
+        for path, direction in zip(sources, directions):
+            references = segments[direction][1]
+            write_lines(checked_hypotheses(path, len(references)), folder / f"{pair_name(*direction)}.txt")
+    print(f"imported {len(sources)} directions of {snakemake.wildcards.system}")
 
 
 run_script(main, snakemake)

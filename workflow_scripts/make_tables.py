@@ -1,5 +1,5 @@
 """Rule make_tables: the main table, the 2x2 sampler x scorer ablation, the min_margin sweep and per-direction
-scores, each as Markdown, CSV and LaTeX under results/tables/."""
+scores of each test set (FLORES, WMT, ...) and metric, each as Markdown, CSV and LaTeX under results/tables/."""
 
 from pathlib import Path
 
@@ -44,10 +44,12 @@ def main(snakemake) -> None:
         columns={"dpo x2x": f"dpo {x2x_column}"})
     write_table(grid, outputs(snakemake, "ablation"), "Sampler x scorer ablation (pairs at the main margin, DPO on them)",
                 params.run_name)
-    for metric in params.metrics:
-        paths = {Path(path).suffix[1:]: path for path in snakemake.output.per_direction
-                 if Path(path).stem == f"per_direction_{metric}"}
-        write_table(per_direction(scores, metric), paths, f"{metric} per direction", params.run_name)
+    for testset in params.testsets:
+        for metric in params.metrics:
+            paths = {Path(path).suffix[1:]: path for path in snakemake.output.per_direction
+                     if Path(path).stem == f"{testset}_{metric}"}
+            table = per_direction(scores[scores["testset"] == testset], metric)
+            write_table(table, paths, f"{testset}: {metric} per direction", params.run_name)
     print(to_markdown(main_table))
     print(to_markdown(grid))
 

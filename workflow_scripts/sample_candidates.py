@@ -1,5 +1,7 @@
-"""Rules sample_rm_candidates and sample_x2x_candidates: N de-duplicated candidates per seed row of one shard
-(EAxT or direct prompt)."""
+"""Rules sample_rm_candidates and sample_x2x_candidates: N de-duplicated candidates per seed row of one shard,
+for every configured sampler (EAxT and/or direct prompt) from one model load."""
+
+from pathlib import Path
 
 import pandas as pd
 
@@ -12,11 +14,14 @@ def main(snakemake) -> None:
     params = snakemake.params
     seeds = pd.read_parquet(snakemake.input.seeds)
     settings = SamplingSettings(**{key: params.settings[key] for key in SamplingSettings.__dataclass_fields__})
-    candidates = sample_candidates(seeds, params.sampler, params.settings["backend"], params.model, settings,
+    by_sampler = sample_candidates(seeds, params.samplers, params.settings["backend"], params.model, settings,
                                    params.trust_remote_code)
-    counts = candidates["candidates"].map(len)
-    print(f"{len(candidates)} rows, {counts.sum()} distinct candidates ({counts.mean() if len(counts) else 0:.2f} per row)")
-    write_parquet(candidates, snakemake.output.candidates)
+    for path in snakemake.output.candidates:
+        sampler = Path(path).parents[1].name  # .../candidates/{sampler}/{pair}/{shard}.parquet
+        counts = by_sampler[sampler]["candidates"].map(len)
+        print(f"{sampler}: {len(counts)} rows, {counts.sum()} distinct candidates "
+              f"({counts.mean() if len(counts) else 0:.2f} per row)")
+        write_parquet(by_sampler[sampler], path)
 
 
 run_script(main, snakemake)

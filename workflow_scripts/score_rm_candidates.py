@@ -10,7 +10,7 @@ from eax.scoring import load_comet, score_against_references
 def main(snakemake) -> None:
     params = snakemake.params
     rows = pd.read_parquet(snakemake.input.candidates)
-    comet_model = load_comet(params.comet_model) if params.metric == "comet" and len(rows) else None
+    comet_model = load_comet(params.comet_model, "reward_data.comet_model") if params.metric == "comet" and len(rows) else None
     scores = score_against_references(rows, params.metric, params.batch_size, comet_model, params.bleurt_checkpoint)
     write_parquet(rows.assign(scores=scores), snakemake.output.scores)
     print(f"scored {sum(map(len, scores))} candidates of {len(rows)} rows with {params.metric}")

@@ -1,4 +1,5 @@
-"""Rule score_translations: sacrebleu BLEU and chrF of one model's hypotheses, per direction."""
+"""Rule score_translations: one metric (BLEU, chrF, COMET, xCOMET or BLEURT) of one system's hypotheses on one
+test set, per direction, with the metric's signature."""
 
 from pathlib import Path
 
@@ -6,26 +7,27 @@ import pandas as pd
 
 from eax.io import write_text
 from eax.languages import pair_name, split_pair_name
-from eax.metrics import score_direction
+from eax.metrics import DirectionSegments, score_directions
 from eax.runner import run_script
 from eax.testsets import checked_hypotheses, load_directions
 
 
 def main(snakemake) -> None:
-    params = snakemake.params
+    params, wildcards = snakemake.params, snakemake.wildcards
     directions = [split_pair_name(pair) for pair in params.directions]
     segments = load_directions(params.format, params.root, params.split, directions)
-    hypothesis_files = {Path(path).stem: Path(path) for path in snakemake.input.hypotheses}
-    rows = []
+    folder = Path(snakemake.input.hypotheses)
+    data = {}
     for src, trg in directions:
-        references = segments[src, trg][1]
-        hypotheses = checked_hypotheses(hypothesis_files[pair_name(src, trg)], len(references), allow_empty=True)
-        for score in score_direction(params.metrics, hypotheses, references, trg):
-            rows.append({"testset": snakemake.wildcards.testset, "model": snakemake.wildcards.model,
-                         "src_lang": src, "trg_lang": trg, "metric": score.metric, "score": score.value,
-                         "signature": score.signature})
-    frame = pd.DataFrame(rows)
-    print(frame.pivot_table(index=["src_lang", "trg_lang"], columns="metric", values="score").round(2).to_string())
+        sources, references = segments[src, trg]
+        hypotheses = checked_hypotheses(folder / f"{pair_name(src, trg)}.txt", len(references), allow_empty=True)
+        data[src, trg] = DirectionSegments(sources, hypotheses, references)
+    scores = score_directions(wildcards.metric, data, params.metric_model, params.metric_model_name, params.batch_size)
+    frame = pd.DataFrame([{"testset": wildcards.testset, "model": wildcards.model, "src_lang": src, "trg_lang": trg,
+                           "metric": score.metric, "score": score.value, "signature": score.signature}
+                          for (src, trg), score in scores.items()])
+    print(f"{wildcards.metric} of {wildcards.model} on {wildcards.testset} ({frame['signature'].iloc[0]}):\n"
+          f"{frame[['src_lang', 'trg_lang', 'score']].round(2).to_string(index=False)}")
     write_text(frame.to_csv(index=False), snakemake.output.scores)
 
 

@@ -1,5 +1,5 @@
-"""Rule score_x2x_candidates: reward-model scores of x2x candidates, EAxE (English reference as source) and/or
-direct (the x source), one output file per scorer."""
+"""Rule score_x2x_candidates: reward-model scores of one shard's x2x candidates for every sampler x scorer
+variant (EAxE: the English reference as source; direct: the x source), from one reward-model load."""
 
 from pathlib import Path
 
@@ -12,13 +12,14 @@ from eax.scoring import load_reward_model, score_with_reward_model
 
 def main(snakemake) -> None:
     params = snakemake.params
-    rows = pd.read_parquet(snakemake.input.candidates)
+    candidates = {Path(path).parents[1].name: pd.read_parquet(path) for path in snakemake.input.candidates}
     model, tokenizer = load_reward_model(params.reward_model, params.trust_remote_code)
     for path in snakemake.output.scores:
-        scorer = Path(path).parents[1].name.split("_")[-1]  # .../{sampler}_{scorer}/{pair}/{shard}.parquet
+        sampler, scorer = Path(path).parents[1].name.split("_")  # .../{sampler}_{scorer}/{pair}/{shard}.parquet
+        rows = candidates[sampler]
         scores = score_with_reward_model(rows, scorer, model, tokenizer, params.batch_size)
         write_parquet(rows.assign(scores=scores), path)
-        print(f"scored {sum(map(len, scores))} candidates of {len(rows)} rows ({scorer})")
+        print(f"{sampler}_{scorer}: scored {sum(map(len, scores))} candidates of {len(rows)} rows")
 
 
 run_script(main, snakemake)

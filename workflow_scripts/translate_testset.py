@@ -1,11 +1,10 @@
-"""Rule translate_testset: greedy (or beam) translation of every configured direction of one test set."""
+"""Rule translate_testset: greedy (or beam) translation of every direction of one test set, HF or vLLM backend;
+one {src}2{trg}.txt per direction in the hypotheses folder."""
 
-from pathlib import Path
-
-from eax.generation import generate, load_causal_lm
-from eax.io import write_lines
+from eax.generation import TRANSLATION_BACKENDS
+from eax.io import atomic_dir, write_lines
 from eax.languages import pair_name, split_pair_name
-from eax.prompts import as_chat, eval_prompt
+from eax.prompts import eval_prompt
 from eax.runner import run_script
 from eax.testsets import load_directions
 
@@ -14,20 +13,21 @@ def main(snakemake) -> None:
     params = snakemake.params
     directions = [split_pair_name(pair) for pair in params.directions]
     segments = load_directions(params.format, params.root, params.split, directions)
-    model, tokenizer = load_causal_lm(params.model, params.trust_remote_code)
     prompts, owners = [], []
     for src, trg in directions:
         for text in segments[src, trg][0]:
-            prompts.append(as_chat(tokenizer, eval_prompt(src, trg, text)))
+            prompts.append(eval_prompt(src, trg, text))
             owners.append((src, trg))
-    outputs = generate(model, tokenizer, prompts, params.batch_size, params.max_new_tokens,
-                       num_beams=params.num_beams, desc=f"translate {snakemake.wildcards.model}")
+    translate = TRANSLATION_BACKENDS[params.backend]
+    outputs = translate(params.model, prompts, params.batch_size, params.max_new_tokens, params.num_beams,
+                        params.trust_remote_code)
     by_direction: dict[tuple[str, str], list[str]] = {direction: [] for direction in directions}
-    for owner, texts in zip(owners, outputs):
-        by_direction[owner].append(texts[0])
-    paths = {Path(path).stem: path for path in snakemake.output.hypotheses}
-    for direction, lines in by_direction.items():
-        write_lines(lines, paths[pair_name(*direction)])
+    for owner, text in zip(owners, outputs):
+        by_direction[owner].append(text)
+    with atomic_dir(snakemake.output.hypotheses) as folder:
+        for direction, lines in by_direction.items():
+            write_lines(lines, folder / f"{pair_name(*direction)}.txt")
+    print(f"translated {len(prompts)} segments in {len(directions)} directions with {snakemake.wildcards.model}")
 
 
 run_script(main, snakemake)

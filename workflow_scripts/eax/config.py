@@ -52,7 +52,19 @@ def semantic_errors(config: dict) -> list[str]:
                if names.count(name) > 1]
     for index, testset in enumerate(config["evaluation"]["testsets"]):
         errors += _testset_errors(f"evaluation.testsets.{index}", testset, config["corpus"]["source"])
-    for item in config["evaluation"]["directions"]:
+        errors += _direction_errors(f"evaluation.testsets.{index}.directions", testset.get("directions", []),
+                                    list(LANGUAGES))
+    errors += _direction_errors("evaluation.directions", config["evaluation"]["directions"], languages)
+    model = config["toy_world"]["model"]
+    if model["hidden_size"] % model["num_heads"] or model["num_heads"] % model["num_kv_heads"]:
+        errors.append("config key `toy_world.model`: num_heads must divide hidden_size and num_kv_heads num_heads")
+    return errors + _preference_errors(config)
+
+
+def _direction_errors(key: str, items: list[str], languages: list[str]) -> list[str]:
+    """Direction groups pass; an explicit pair must join two different languages of `languages`."""
+    errors = []
+    for item in items:
         if item in DIRECTION_GROUPS:
             continue
         try:
@@ -60,25 +72,38 @@ def semantic_errors(config: dict) -> list[str]:
         except ValueError:
             src, trg = "?", "?"
         if src not in languages or trg not in languages or src == trg:
-            errors.append(f"config key `evaluation.directions`: {item!r} is not a pair of two configured languages")
-    model = config["toy_world"]["model"]
-    if model["hidden_size"] % model["num_heads"] or model["num_heads"] % model["num_kv_heads"]:
-        errors.append("config key `toy_world.model`: num_heads must divide hidden_size and num_kv_heads num_heads")
-    return errors + _preference_errors(config)
+            errors.append(f"config key `{key}`: {item!r} is not a pair of two "
+                          f"{'configured' if languages != list(LANGUAGES) else 'known'} languages")
+    return errors
+
+
+def _metric_model_errors(config: dict) -> list[str]:
+    """COMET-family models must be `toy` (toy world only), a checkpoint file or a hub id; BLEURT needs its folder."""
+    errors = []
+    toy_corpus = config["corpus"]["source"] == "toy"
+    evaluation = config["evaluation"]
+    models = [("reward_data.comet_model", config["reward_data"]["comet_model"]),
+              ("evaluation.comet_model", evaluation["comet_model"]), ("evaluation.xcomet_model", evaluation["xcomet_model"])]
+    for key, model in models:
+        if model == "toy":
+            if not toy_corpus:
+                errors.append(f"config key `{key}`: `toy` needs `corpus.source: toy`")
+        elif not Path(model).is_file() and (not HUB_ID.match(model) or model.endswith(".ckpt")):
+            errors.append(f"config key `{key}`: {model} is neither an existing checkpoint file nor a hub id "
+                          "(download e.g. Unbabel/wmt22-comet-da and give its checkpoints/model.ckpt)")
+    if config["reward_data"]["metric"] == "bleurt" and not config["reward_data"]["bleurt_checkpoint"]:
+        errors.append("config key `reward_data.bleurt_checkpoint`: set it (e.g. a BLEURT-20 folder) to score with bleurt")
+    if "bleurt" in evaluation["metrics"] and not evaluation["bleurt_checkpoint"]:
+        errors.append("config key `evaluation.bleurt_checkpoint`: set it (e.g. a BLEURT-20 folder) to evaluate with bleurt")
+    return errors
 
 
 def _preference_errors(config: dict) -> list[str]:
     errors = []
     toy_corpus = config["corpus"]["source"] == "toy"
-    for key, value in (("reward_data.comet_model", config["reward_data"]["comet_model"]),
-                       ("alma_r.source", config["alma_r"]["source"])):
-        if value == "toy" and not toy_corpus:
-            errors.append(f"config key `{key}`: `toy` needs `corpus.source: toy`")
-    comet_model = config["reward_data"]["comet_model"]
-    if comet_model != "toy" and not Path(comet_model).is_file() and not HUB_ID.match(comet_model):
-        errors.append(f"config key `reward_data.comet_model`: {comet_model} is neither a checkpoint file nor a hub id")
-    if config["reward_data"]["metric"] == "bleurt" and not config["reward_data"]["bleurt_checkpoint"]:
-        errors.append("config key `reward_data.bleurt_checkpoint`: set it (e.g. a BLEURT-20 folder) to score with bleurt")
+    if config["alma_r"]["source"] == "toy" and not toy_corpus:
+        errors.append("config key `alma_r.source`: `toy` needs `corpus.source: toy`")
+    errors += _metric_model_errors(config)
     variants = {f"{a}_{b}" for a in config["x2x"]["samplers"] for b in config["x2x"]["scorers"]}
     for index, run in enumerate(config["preference"]["runs"]):
         if run["data"] != "alma_r" and run["data"] not in variants:

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 from tqdm import tqdm
 
+from eax.errors import UserInputError
+
 
 def length_sorted_batches(lengths: list[int], batch_size: int) -> Iterator[list[int]]:
     """Indices in batches of similar length, longest first (padding waste and peak memory show up early)."""
@@ -65,3 +67,55 @@ def generate(model, tokenizer, prompts: list[str], batch_size: int, max_new_toke
         for k, text in enumerate(texts):
             outputs[batch[k // num_return_sequences]].append(clean_output(text, stop_texts))
     return outputs
+
+
+def load_vllm(model_path: str, seed: int, trust_remote_code: bool, config_key: str):
+    """A vLLM engine (GPU; envs/vllm.yaml), or one clear error naming the config key that asked for it."""
+    try:
+        from vllm import LLM
+    except ImportError:
+        raise UserInputError(f"{config_key} is `vllm` but vLLM is not installed: run with --software-deployment-method "
+                             "conda (envs/vllm.yaml) or use backend `hf`") from None
+    return LLM(model=model_path, seed=seed, trust_remote_code=trust_remote_code)
+
+
+def vllm_stop_texts(tokenizer) -> tuple[str, ...]:
+    return tuple(token for token in (tokenizer.eos_token, tokenizer.pad_token) if token)
+
+
+def translate_hf(model_path: str, prompts: list[str], batch_size: int, max_new_tokens: int, num_beams: int,
+                 trust_remote_code: bool) -> list[str]:
+    """Greedy (num_beams 1) or beam-search translations of untemplated prompts, in input order."""
+    from eax.prompts import as_chat
+
+    model, tokenizer = load_causal_lm(model_path, trust_remote_code)
+    templated = [as_chat(tokenizer, prompt) for prompt in prompts]
+    return [texts[0] for texts in generate(model, tokenizer, templated, batch_size, max_new_tokens, num_beams=num_beams,
+                                           desc="translate")]
+
+
+def translate_vllm(model_path: str, prompts: list[str], batch_size: int, max_new_tokens: int, num_beams: int,
+                   trust_remote_code: bool) -> list[str]:
+    """The same decoding on vLLM: temperature 0 (greedy), or its beam search when num_beams > 1. vLLM schedules
+    its own batches, so batch_size is not used."""
+    from eax.prompts import as_chat
+
+    llm = load_vllm(model_path, 0, trust_remote_code, "evaluation.backend")
+    tokenizer = llm.get_tokenizer()
+    templated = [as_chat(tokenizer, prompt) for prompt in prompts]
+    stops = vllm_stop_texts(tokenizer)
+    if num_beams > 1:
+        from vllm.sampling_params import BeamSearchParams
+
+        results = llm.beam_search([{"prompt": text} for text in templated],
+                                  BeamSearchParams(beam_width=num_beams, max_tokens=max_new_tokens))
+        prompt_lengths = [len(tokenizer(text, add_special_tokens=False)["input_ids"]) for text in templated]
+        best = [result.sequences[0].tokens[length:] for result, length in zip(results, prompt_lengths)]  # has the prompt
+        return [clean_output(tokenizer.decode(tokens), stops) for tokens in best]
+    from vllm import SamplingParams
+
+    results = llm.generate(templated, SamplingParams(temperature=0.0, max_tokens=max_new_tokens))
+    return [clean_output(result.outputs[0].text, stops) for result in results]
+
+
+TRANSLATION_BACKENDS = {"hf": translate_hf, "vllm": translate_vllm}

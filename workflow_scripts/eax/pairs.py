@@ -39,8 +39,12 @@ def _usable(scores: list[float], rule: PairRule) -> list[int]:
     return [i for i, score in enumerate(scores) if score is not None and not math.isnan(score) and low <= score <= high]
 
 
-def best_vs_worst(candidates: list[str], scores: list[float], rule: PairRule) -> tuple[int, int] | None:
-    """(winner, loser) indices, or None when the row gives no pair.
+KEPT = "kept"
+OUTCOMES = (KEPT, "fewer than 2 usable candidates", "no winner >= min_winner_score", "margin below min_margin")
+
+
+def judge_row(candidates: list[str], scores: list[float], rule: PairRule) -> tuple[tuple[int, int] | None, str]:
+    """((winner, loser) indices or None, and the outcome: one of OUTCOMES, so a log can say why pairs are few).
 
     Loser: the lowest-scoring candidate. Winner: among candidates scoring at least `min_winner_score`, the one
     with the largest margin over the loser. The margin must be positive and at least `min_margin`; ties resolve
@@ -50,16 +54,38 @@ def best_vs_worst(candidates: list[str], scores: list[float], rule: PairRule) ->
         raise ValueError(f"{len(candidates)} candidates but {len(scores)} scores")
     usable = _usable(scores, rule)
     if len(usable) < 2:
-        return None
+        return None, OUTCOMES[1]
     loser = min(usable, key=lambda i: (scores[i], i))
     eligible = [i for i in usable if i != loser and (rule.min_winner_score is None or scores[i] >= rule.min_winner_score)]
     if not eligible:
-        return None
+        return None, OUTCOMES[2]
     winner = max(eligible, key=lambda i: (scores[i], -i))
     margin = scores[winner] - scores[loser]
     if margin <= 0 or margin < rule.min_margin:
-        return None
-    return winner, loser
+        return None, OUTCOMES[3]
+    return (winner, loser), KEPT
+
+
+def best_vs_worst(candidates: list[str], scores: list[float], rule: PairRule) -> tuple[int, int] | None:
+    return judge_row(candidates, scores, rule)[0]
+
+
+def outcome_counts(rows: pd.DataFrame, rule: PairRule) -> pd.Series:
+    """How many rows ended in each outcome, before any cap: the log line that explains an empty pair file."""
+    outcomes = [judge_row(list(row.candidates), list(row.scores), rule)[1] for row in rows.itertuples(index=False)]
+    return pd.Series(outcomes, dtype=object).value_counts().reindex(OUTCOMES, fill_value=0)
+
+
+def score_summary(rows: pd.DataFrame) -> str:
+    """Scores seen and the median best-minus-worst range per row: the figure to set `min_margin` against."""
+    scores = np.array([score for row_scores in rows["scores"] for score in row_scores], dtype=float)
+    ranges = [np.nanmax(r) - np.nanmin(r) for r in rows["scores"] if np.isfinite(np.asarray(r, float)).sum() >= 2]
+    finite = scores[np.isfinite(scores)]
+    if not len(finite):
+        return f"scores: {len(scores)}, none finite"
+    return (f"scores: {len(scores)}, {len(scores) - len(finite)} NaN, min {finite.min():.4g}, "
+            f"median {np.median(finite):.4g}, max {finite.max():.4g}; median range per row "
+            f"{np.median(ranges) if ranges else float('nan'):.4g}")
 
 
 def build_pairs(rows: pd.DataFrame, rule: PairRule, max_pairs_per_direction: int | None, seed: int) -> pd.DataFrame:

@@ -28,10 +28,11 @@ def preference_rows(pairs: pd.DataFrame, tokenizer, seed: int, diverse: bool = T
     })
 
 
-def require_pairs(pairs: pd.DataFrame, name: str) -> None:
+def require_pairs(pairs: pd.DataFrame, path: str) -> None:
     if pairs.empty:
-        raise UserInputError(f"no preference pairs for {name}: nothing to train on; lower its min_margin / "
-                             "min_winner_score or sample more candidates")
+        raise UserInputError(f"{path} holds no preference pairs: nothing to train on. The log of the rule that "
+                             "made it counts why rows gave no pair; lower min_margin / min_winner_score or sample "
+                             "more candidates")
 
 
 def _dataset(rows: pd.DataFrame):
@@ -45,7 +46,6 @@ def train_reward_model(model_path: str, pairs: pd.DataFrame, hp: dict, work_dir:
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
     from trl import RewardConfig, RewardTrainer
 
-    require_pairs(pairs, "the reward model")
     tokenizer = AutoTokenizer.from_pretrained(model_path, trust_remote_code=trust_remote_code)
     model = AutoModelForSequenceClassification.from_pretrained(model_path, num_labels=1,
                                                                trust_remote_code=trust_remote_code)
@@ -84,11 +84,10 @@ def _cpo_trainer(model, tokenizer, dataset, hp: dict, work_dir: Path, simpo: boo
                       peft_config=lora_config(hp["lora"]) if hp["method"] == "lora" else None)
 
 
-def train_preference(method: str, model_path: str, pairs: pd.DataFrame, hp: dict, work_dir: Path, name: str,
+def train_preference(method: str, model_path: str, pairs: pd.DataFrame, hp: dict, work_dir: Path,
                      trust_remote_code: bool):
     """Train the policy on (prompt, chosen, rejected) by `method`; afterwards evaluate it on its training pairs
     (logged as `final_train_*`, e.g. `final_train_rewards/accuracies`)."""
-    require_pairs(pairs, name)
     model, tokenizer = load_policy(model_path, trust_remote_code)
     dataset = _dataset(preference_rows(pairs, tokenizer, hp["seed"]))
     if method == "dpo":

@@ -9,10 +9,11 @@ from collections.abc import Callable
 from typing import Any
 
 from eax.errors import UserInputError
+from eax.gpu_slots import claimed_gpus, default_lock_dir, machine_gpus
 
 
 def run_script(main: Callable[[Any], None], snakemake: Any) -> None:
-    """Run `main(snakemake)` with stdout/stderr sent to the rule's log.
+    """Run `main(snakemake)` with stdout/stderr sent to the rule's log, on GPUs of its own (eax.gpu_slots).
 
     A `UserInputError` becomes one line on the terminal and in the log, and exit status 1; any other
     exception is a bug, so its traceback goes to the log (Snakemake points the user there).
@@ -25,7 +26,12 @@ def run_script(main: Callable[[Any], None], snakemake: Any) -> None:
     with open(log_path, "w", encoding="utf-8", buffering=1) as log:
         sys.stdout = sys.stderr = log
         try:
-            main(snakemake)
+            gpus = int(getattr(snakemake.resources, "gpu", 0) or 0)
+            with claimed_gpus(gpus, machine_gpus(os.environ), default_lock_dir(os.environ)) as devices:
+                if devices:  # before any CUDA call: torch reads it when CUDA initialises
+                    os.environ["CUDA_VISIBLE_DEVICES"] = ",".join(devices)
+                    print(f"GPUs {','.join(devices)} claimed for this job")
+                main(snakemake)
         except UserInputError as error:
             message = f"error in rule {snakemake.rule}: {error}"
             print(message, file=log)

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from eax.errors import UserInputError
-from eax.generation import clean_output, generate, load_causal_lm
+from eax.generation import clean_output, generate, load_causal_lm, load_vllm, vllm_stop_texts
 from eax.pairs import dedupe_candidates
 from eax.prompts import as_chat, eaxt_prompt, eval_prompt
 
@@ -52,17 +51,14 @@ def sample_hf(model_path: str, prompts: list[str], settings: SamplingSettings, t
 
 def sample_vllm(model_path: str, prompts: list[str], settings: SamplingSettings, trust_remote_code: bool) -> list[list[str]]:
     """The same sampling on vLLM (GPU; needs envs/vllm.yaml): one request per prompt with n samples."""
-    try:
-        from vllm import LLM, SamplingParams
-    except ImportError:
-        raise UserInputError("sampling.backend is `vllm` but vLLM is not installed: run with "
-                             "--software-deployment-method conda (envs/vllm.yaml) or use backend `hf`") from None
-    llm = LLM(model=model_path, seed=settings.seed, trust_remote_code=trust_remote_code)
+    llm = load_vllm(model_path, settings.seed, trust_remote_code, "sampling.backend")
+    from vllm import SamplingParams
+
     tokenizer = llm.get_tokenizer()
     templated = [as_chat(tokenizer, prompt) for prompt in prompts]
     params = SamplingParams(n=settings.n, temperature=settings.temperature, top_p=settings.top_p,
                             max_tokens=settings.max_new_tokens, seed=settings.seed)
-    stops = tuple(token for token in (tokenizer.eos_token, tokenizer.pad_token) if token)
+    stops = vllm_stop_texts(tokenizer)
     results = llm.generate(templated, params)
     return [[clean_output(output.text, stops) for output in result.outputs] for result in results]
 
@@ -70,12 +66,19 @@ def sample_vllm(model_path: str, prompts: list[str], settings: SamplingSettings,
 BACKENDS = {"hf": sample_hf, "vllm": sample_vllm}
 
 
-def sample_candidates(seeds: pd.DataFrame, sampler: str, backend: str, model_path: str, settings: SamplingSettings,
-                      trust_remote_code: bool = False) -> pd.DataFrame:
-    """One row per seed with its de-duplicated candidates (first-seen order); an empty shard stays empty."""
+def sample_candidates(seeds: pd.DataFrame, samplers: list[str], backend: str, model_path: str,
+                      settings: SamplingSettings, trust_remote_code: bool = False) -> dict[str, pd.DataFrame]:
+    """{sampler: one row per seed with its de-duplicated candidates (first-seen order)}; an empty shard stays empty.
+
+    Every sampler's prompts go to the backend in one call: the model loads once per shard, not once per sampler
+    (minutes for a 7B model), and the backend batches all prompts together.
+    """
     rows = seeds_as_rows(seeds)
     if rows.empty:
-        return pd.DataFrame({column: pd.Series(dtype=object) for column in CANDIDATE_COLUMNS})
-    prompts = [sampler_prompt(sampler, row) for row in rows.itertuples(index=False)]
+        empty = pd.DataFrame({column: pd.Series(dtype=object) for column in CANDIDATE_COLUMNS})
+        return {sampler: empty for sampler in samplers}
+    prompts = [sampler_prompt(sampler, row) for sampler in samplers for row in rows.itertuples(index=False)]
     outputs = BACKENDS[backend](model_path, prompts, settings, trust_remote_code)
-    return rows.assign(candidates=[dedupe_candidates(texts) for texts in outputs])[CANDIDATE_COLUMNS]
+    return {sampler: rows.assign(candidates=[dedupe_candidates(texts) for texts in
+                                             outputs[k * len(rows):(k + 1) * len(rows)]])[CANDIDATE_COLUMNS]
+            for k, sampler in enumerate(samplers)}

@@ -33,13 +33,29 @@ def chrf_scores(hypotheses: list[str], references: list[str]) -> list[float]:
     return [metric.sentence_score(hyp, [ref]).score for hyp, ref in zip(hypotheses, references)]
 
 
-def load_comet(model: str):
-    """A COMET model from a local checkpoint file or a hub id (e.g. Unbabel/wmt22-comet-da)."""
+def looks_local(model: str) -> bool:
+    """A checkpoint path rather than a hub id: hub ids are `owner/name`, never a .ckpt file or an explicit path."""
+    return model.endswith(".ckpt") or model.startswith(("/", "./", "../", "~")) or Path(model).exists()
+
+
+def load_comet(model: str, config_key: str):
+    """A COMET (or xCOMET) model from a local checkpoint file or a hub id (e.g. Unbabel/wmt22-comet-da); a missing
+    checkpoint or an unreachable hub is one error naming the config key and how to get the model."""
     import comet
 
-    if Path(model).is_file():
-        return comet.load_from_checkpoint(model, local_files_only=True)
-    return comet.load_from_checkpoint(comet.download_model(model))
+    hub_id = "Unbabel/wmt22-comet-da" if looks_local(model) else model
+    how = (f"download it where the hub is reachable (huggingface-cli download {hub_id}) and set {config_key} to its "
+           "checkpoints/model.ckpt")
+    if looks_local(model):
+        if not Path(model).expanduser().is_file():
+            raise UserInputError(f"{config_key}: COMET checkpoint {model} does not exist; {how}")
+        return comet.load_from_checkpoint(str(Path(model).expanduser()), local_files_only=True)
+    try:
+        path = comet.download_model(model)
+    except Exception as error:  # the hub client raises many kinds; all mean "could not fetch it"
+        raise UserInputError(f"{config_key}: could not fetch COMET model {model} from the hub "
+                             f"({type(error).__name__}); {how}") from None
+    return comet.load_from_checkpoint(path)
 
 
 def comet_scores(model, sources: list[str], hypotheses: list[str], references: list[str], batch_size: int) -> list[float]:
@@ -54,12 +70,15 @@ def comet_scores(model, sources: list[str], hypotheses: list[str], references: l
     return [100 * score for score in output.scores]
 
 
-def bleurt_scores(checkpoint: str, hypotheses: list[str], references: list[str]) -> list[float]:
+def bleurt_scores(checkpoint: str | None, hypotheses: list[str], references: list[str], config_key: str) -> list[float]:
     try:
         from bleurt import score as bleurt_score
     except ImportError:
-        raise UserInputError("reward_data.metric is `bleurt` but the bleurt package is not installed "
-                             "(pip install git+https://github.com/google-research/bleurt); use comet or chrf") from None
+        raise UserInputError("BLEURT is asked for but the bleurt package is not installed (pip install "
+                             "git+https://github.com/google-research/bleurt); use comet or chrf") from None
+    if not checkpoint or not Path(checkpoint).is_dir():
+        raise UserInputError(f"{config_key}: BLEURT checkpoint folder {checkpoint} does not exist; download "
+                             "BLEURT-20 (https://storage.googleapis.com/bleurt-oss-21/BLEURT-20.zip) and unzip it")
     return [100 * s for s in bleurt_score.BleurtScorer(checkpoint).score(references=references, candidates=hypotheses)]
 
 
@@ -116,7 +135,7 @@ def score_against_references(rows: pd.DataFrame, metric: str, batch_size: int, c
     elif metric == "comet":
         flat = comet_scores(comet_model, sources, texts, references, batch_size)
     elif metric == "bleurt":
-        flat = bleurt_scores(bleurt_checkpoint, texts, references)
+        flat = bleurt_scores(bleurt_checkpoint, texts, references, "reward_data.bleurt_checkpoint")
     else:
         raise ValueError(f"unknown metric {metric!r}; use one of {REFERENCE_METRICS}")
     return regroup(owners, flat, len(rows))

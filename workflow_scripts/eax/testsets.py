@@ -111,6 +111,8 @@ def checked_hypotheses(path: str | Path, expected: int, allow_empty: bool = Fals
     a published system's file of blank lines is a mistake; a weak model's blank output is a result)."""
     try:
         lines = read_lines(path)
+    except FileNotFoundError:
+        raise UserInputError(f"{path}: missing; give one hypothesis file per direction of the test set") from None
     except UnicodeDecodeError:
         raise UserInputError(f"{path}: not UTF-8 text") from None
     if len(lines) != expected:
