@@ -193,5 +193,9 @@ def testset_directions(wildcards):
 
 
 def resource(group, name):
-    """One resource of a rule group (`train`, `generate`) from `config.resources`."""
-    return config["resources"][group][name]
+    """One resource of a rule group (`train`, `generate`) from `config.resources`; memory and run time grow with
+    each retry (`--retries`), so a job killed for either gets more the next time."""
+    value = config["resources"][group][name]
+    if name in ("mem_mb", "runtime"):
+        return lambda wildcards, attempt: value * attempt
+    return value

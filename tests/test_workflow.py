@@ -134,7 +134,7 @@ def test_adding_a_wmt_testset_runs_only_its_translations_and_scores(finished_dem
     assert planned_jobs(finished_demo, "--configfile", config) == {
         "translate_testset": models, "score_translations": models * len(METRICS), "make_tables": 1, "make_figures": 1,
         "all": 1}
-    result = snakemake(finished_demo, "-n", "--configfile", config, "results/tables/per_direction/wmt22_bleu.csv")
+    result = snakemake(finished_demo, "-n", "results/tables/per_direction/wmt22_bleu.csv", "--configfile", config)
     assert "results/eval/wmt22/sft/scores/bleu.csv" in result.stdout
 
 

@@ -1,19 +1,18 @@
-"""Rule train_sft: trl SFTTrainer (full or LoRA, merged) on the instruction data; HF folder + log history."""
+"""Rule train_sft: trl SFTTrainer (full or LoRA, merged) on the instruction data; HF folder + log history.
+With more than one GPU the training runs under accelerate/DeepSpeed (eax.distributed)."""
 
-import pandas as pd
-
+from eax.distributed import train
 from eax.io import prepare_work_dir
 from eax.runner import run_script
-from eax.sft import train_sft
-from eax.training import save_trained
 
 
 def main(snakemake) -> None:
     params = snakemake.params
-    data = pd.read_parquet(snakemake.input.data)
     work_dir = prepare_work_dir(params.work_dir, {"hyperparameters": params.hyperparameters, "base": params.base})
-    trainer, tokenizer = train_sft(params.base, data, params.hyperparameters, work_dir, params.trust_remote_code)
-    save_trained(trainer, tokenizer, snakemake.output.model[0], work_dir)
+    arguments = {"base": params.base, "data_path": snakemake.input.data, "hp": params.hyperparameters,
+                 "work_dir": str(work_dir), "trust_remote_code": params.trust_remote_code,
+                 "model_file": snakemake.output.model[0]}
+    train("sft", arguments, int(snakemake.resources.gpu))
 
 
 run_script(main, snakemake)

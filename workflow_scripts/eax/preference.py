@@ -8,7 +8,8 @@ import pandas as pd
 
 from eax.errors import UserInputError
 from eax.prompts import as_chat, diverse_prompts, eval_prompt
-from eax.training import last_checkpoint, load_policy, lora_config, merged, training_arguments
+from eax.training import last_checkpoint, load_policy, lora_config, merged, save_trained, training_arguments
+from eax.training_log import final_preference_accuracy
 
 METHODS = ("dpo", "cpo", "simpo")
 
@@ -100,3 +101,21 @@ def train_preference(method: str, model_path: str, pairs: pd.DataFrame, hp: dict
     trainer.evaluate(metric_key_prefix="final_train")  # the training pairs, as the trainer tokenised them
     trainer.model = merged(trainer.model)
     return trainer, tokenizer
+
+
+def run_reward_model(base: str, pairs_path: str, hp: dict, work_dir: str, trust_remote_code: bool,
+                     model_file: str) -> None:
+    """Rule train_reward_model's work, in-process or on every rank of a multi-GPU launch (eax.distributed)."""
+    trainer, tokenizer = train_reward_model(base, pd.read_parquet(pairs_path), hp, Path(work_dir), trust_remote_code)
+    save_trained(trainer, tokenizer, model_file, Path(work_dir))
+
+
+def run_preference(method: str, base: str, pairs_path: str, hp: dict, work_dir: str, trust_remote_code: bool,
+                   model_file: str) -> None:
+    """Rule train_preference's work, in-process or on every rank of a multi-GPU launch (eax.distributed)."""
+    pairs = pd.read_parquet(pairs_path)
+    trainer, tokenizer = train_preference(method, base, pairs, hp, Path(work_dir), trust_remote_code)
+    if trainer.is_world_process_zero():
+        print(f"{len(pairs)} pairs, final preference accuracy on them: "
+              f"{final_preference_accuracy(trainer.state.log_history)}")
+    save_trained(trainer, tokenizer, model_file, Path(work_dir))

@@ -8,7 +8,7 @@ import pandas as pd
 
 from eax.errors import UserInputError
 from eax.prompts import diverse_prompts
-from eax.training import last_checkpoint, load_policy, lora_config, merged, training_arguments
+from eax.training import last_checkpoint, load_policy, lora_config, merged, save_trained, training_arguments
 
 SFT_COLUMNS = ["src_lang", "trg_lang", "prompt", "completion", "n_tokens"]
 
@@ -71,3 +71,9 @@ def train_sft(model_path: str, data: pd.DataFrame, hp: dict, work_dir: Path, tru
     trainer.train(resume_from_checkpoint=last_checkpoint(work_dir))
     trainer.model = merged(trainer.model)
     return trainer, tokenizer
+
+
+def run_sft(base: str, data_path: str, hp: dict, work_dir: str, trust_remote_code: bool, model_file: str) -> None:
+    """Rule train_sft's work, in-process or on every rank of a multi-GPU launch (eax.distributed)."""
+    trainer, tokenizer = train_sft(base, pd.read_parquet(data_path), hp, Path(work_dir), trust_remote_code)
+    save_trained(trainer, tokenizer, model_file, Path(work_dir))

@@ -78,9 +78,27 @@ def merged(model):
 
 def save_trained(trainer, tokenizer, model_file: str, work_dir: Path) -> None:
     """Save the trained model (safetensors), its tokenizer and `trainer_log.jsonl` into the folder of
-    `model_file`, all at once; then drop the run's checkpoints, which only served to resume it."""
+    `model_file`, all at once; then drop the run's checkpoints, which only served to resume it.
+
+    On several GPUs every rank calls this: under ZeRO-3 the weights are sharded, and gathering them takes every
+    rank (trainer.save_model); only the main process writes the folder.
+    """
+    staging = work_dir / "final"
+    if _zero3_sharded(trainer):
+        trainer.save_model(str(staging))
+    if not trainer.is_world_process_zero():
+        return
     with atomic_dir(Path(model_file).parent) as folder:
-        trainer.model.save_pretrained(folder, safe_serialization=True)
+        if staging.is_dir():
+            for path in staging.iterdir():
+                shutil.move(str(path), folder / path.name)
+        else:
+            trainer.model.save_pretrained(folder, safe_serialization=True)
         tokenizer.save_pretrained(folder)
         write_log_history(trainer.state.log_history, folder / "trainer_log.jsonl")
     shutil.rmtree(work_dir)
+
+
+def _zero3_sharded(trainer) -> bool:
+    plugin = getattr(trainer.accelerator.state, "deepspeed_plugin", None) if trainer.is_deepspeed_enabled else None
+    return plugin is not None and plugin.zero_stage == 3
