@@ -17,7 +17,9 @@ $(STAMP): requirements.txt constraints.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
 demo: $(STAMP)
+	PYTHONPATH=workflow_scripts $(BIN)/python -m eax.locks .
 	$(BIN)/snakemake --profile profiles/default
+	$(BIN)/snakemake --profile profiles/default --report results/report.html
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

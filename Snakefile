@@ -2,6 +2,7 @@
 # `snakemake --profile profiles/default` runs the embedded toy world; see README.md for the real setup.
 
 import sys
+from pathlib import Path
 
 from snakemake.utils import min_version
 
@@ -47,6 +48,13 @@ localrules:
     import_external_system,
     make_tables,
     make_figures,
+
+
+onstart:
+    # results/provenance/<UTC start>.json: config, package versions, git commit, hardware of this run
+    from eax.provenance import record_provenance
+
+    record_provenance(config, Path(workflow.basedir), sys.argv, Path("results"))
 
 
 rule all:

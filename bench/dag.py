@@ -1,12 +1,11 @@
 """Scheduling overhead: the paper-scale DAG's dry-run time against a bare Snakefile with as many jobs, and the
 no-op time of a finished toy run (goals: within 2x of bare Snakemake; no-op under 5 s).
 
-The paper DAG is only known once the seed-shard checkpoint has run, so the benchmark first runs the real data
-rules (check_corpus, make_seed_shards) of config/paper.yaml on a synthetic corpus of the paper's shape (ten
-languages, 18 English-centric directions, `--rows` rows each), in a temporary copy of the project. The bare
-Snakefile has one rule per stage of the same fan-out with no params, resources or scripts.
+The paper config's DAG is static (72 x2x pairs x `data.shards_per_pair` shards, all known before any data
+exists), so its dry run needs no data. The bare Snakefile has one rule per stage with the same number of jobs
+and no params, resources or scripts.
 
-    .venv/bin/python bench/dag.py [--rows 8000] [--finished-demo PATH] [--repeats 3]
+    .venv/bin/python bench/dag.py [--finished-demo PATH] [--repeats 3]
 
 Without --finished-demo it runs the toy demo first (about 5 minutes) to time the no-op.
 """
@@ -23,30 +22,15 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 ROOT = Path(__file__).resolve().parents[1]
 PARTS = ["Snakefile", "rules", "workflow_scripts", "config", "profiles", "envs", "report"]
-PAPER_LANGUAGES = ["en", "de", "fr", "nl", "it", "es", "pt", "ko", "ru", "zh"]
 
 
 def copy_project(workdir: Path) -> Path:
+    workdir.mkdir(parents=True)
     for part in PARTS:
         (shutil.copytree if (ROOT / part).is_dir() else shutil.copy2)(ROOT / part, workdir / part)
     return workdir
-
-
-def synthetic_corpus(rows_per_direction: int, seed: int = 0) -> pd.DataFrame:
-    """TowerBlocks-MT schema, English-centric, distinct random texts: only its shape matters here."""
-    rng = np.random.default_rng(seed)
-    frames = []
-    for x in PAPER_LANGUAGES[1:]:
-        for src, trg in (("en", x), (x, "en")):
-            ids = rng.integers(0, 10**12, size=(rows_per_direction, 2))
-            frames.append(pd.DataFrame({"src_lang": src, "trg_lang": trg, "src_text": [f"{src} {a}" for a in ids[:, 0]],
-                                        "trg_text": [f"{trg} {b}" for b in ids[:, 1]]}))
-    return pd.concat(frames, ignore_index=True)
 
 
 def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
@@ -86,26 +70,14 @@ def bare_snakefile(counts: dict[str, int]) -> str:
     return "\n".join(rules)
 
 
-def paper_dag(workdir: Path, rows: int) -> None:
-    """Run the real data rules of the paper config on the synthetic corpus, so the checkpoint is resolved."""
-    corpus = workdir / "synthetic_corpus.parquet"
-    synthetic_corpus(rows).to_parquet(corpus)
-    (workdir / "bench.yaml").write_text(f"corpus: {{source: {corpus}}}\n")
-    result = snakemake(workdir, "--configfile", "config/paper.yaml", "bench.yaml", "results/data/seed_shards.json")
-    if result.returncode:
-        raise SystemExit(f"the paper config's data rules failed:\n{result.stderr[-3000:]}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=8000, help="rows per English-centric direction")
     parser.add_argument("--finished-demo", type=Path, help="a project copy where `make demo` has finished")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="eax-dag-") as temporary:
         paper = copy_project(Path(temporary) / "paper")
-        paper_dag(paper, args.rows)
-        paper_seconds, output = timed(paper, args.repeats, "-n", "--configfile", "config/paper.yaml", "bench.yaml")
+        paper_seconds, output = timed(paper, args.repeats, "-n", "--configfile", "config/paper.yaml")
         counts = job_counts(output)
         bare = Path(temporary) / "bare"
         bare.mkdir()

@@ -9,7 +9,7 @@ import yaml
 
 from eax.config import config_errors, evaluated_models, evaluation_directions, margin_name, preference_run_names
 from eax.corpus import shard_name
-from eax.languages import language, pair_name, split_pair_name
+from eax.languages import en_centric_directions, language, pair_name, split_pair_name, x2x_directions
 from eax.testsets import files_for
 
 
@@ -29,8 +29,10 @@ wildcard_constraints:
     shard="[0-9]+",
 
 LANGUAGES = config["languages"]
+RM_PAIRS = [pair_name(*direction) for direction in en_centric_directions(LANGUAGES)]
+X2X_PAIRS = [pair_name(*direction) for direction in x2x_directions(LANGUAGES)]
+SHARDS = [shard_name(index) for index in range(config["data"]["shards_per_pair"])]  # a static DAG: a dry run shows every job
 TOY = "toy"
-SEED_MANIFEST = "results/data/seed_shards.json"
 TESTSETS = {testset["name"]: testset for testset in config["evaluation"]["testsets"]}
 TESTSET_DIRECTIONS = {
     name: [pair_name(*d) for d in evaluation_directions(testset.get("directions") or config["evaluation"]["directions"], LANGUAGES)]
@@ -108,23 +110,12 @@ def metric_model_files(wildcards):
     return [path] if path and Path(path).suffix == ".ckpt" and (path.startswith("results/") or is_local(path)) else []
 
 
-def seed_shards(stage):
-    """{pair: [shard ids]} of the RM or x2x seeds, read from the seed-shard checkpoint's manifest."""
-    with open(checkpoints.make_seed_shards.get().output.manifest, encoding="utf-8") as handle:
-        counts = json.load(handle)[stage]
-    return {pair: [shard_name(i) for i in range(count)] for pair, count in counts.items()}
-
-
-def rm_score_files(wildcards):
-    return [f"results/rm/scores/{pair}/{shard}.parquet" for pair, shards in seed_shards("rm").items() for shard in shards]
+def rm_score_files():
+    return expand("results/rm/scores/{pair}/{shard}.parquet", pair=RM_PAIRS, shard=SHARDS)
 
 
 def x2x_score_files(wildcards):
-    return [
-        f"results/x2x/scores/{wildcards.variant}/{pair}/{shard}.parquet"
-        for pair, shards in seed_shards("x2x").items()
-        for shard in shards
-    ]
+    return expand(f"results/x2x/scores/{wildcards.variant}/{{pair}}/{{shard}}.parquet", pair=X2X_PAIRS, shard=SHARDS)
 
 
 def x2x_pair_files():

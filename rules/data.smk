@@ -30,15 +30,14 @@ rule check_corpus:
         "../workflow_scripts/check_corpus.py"
 
 
-checkpoint make_seed_shards:
+rule make_seed_shards:
     input:
         corpus="results/data/corpus.parquet",
     output:
-        shards=directory("results/data/seed_shards"),
-        manifest=SEED_MANIFEST,
+        rm=expand("results/data/seed_shards/rm/{pair}/{shard}.parquet", pair=RM_PAIRS, shard=SHARDS),
+        x2x=expand("results/data/seed_shards/x2x/{pair}/{shard}.parquet", pair=X2X_PAIRS, shard=SHARDS),
     params:
         languages=LANGUAGES,
-        shard_size=config["data"]["shard_size"],
         max_seed_rows=config["data"]["max_seed_rows"],
         seed=config["data"]["sample_seed"],
     conda:

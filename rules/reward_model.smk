@@ -29,7 +29,7 @@ rule score_rm_candidates:
 
 rule make_rm_pairs:
     input:
-        scores=rm_score_files,
+        scores=rm_score_files(),
     output:
         pairs="results/rm/pairs.parquet",
         counts="results/rm/pair_counts.csv",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW_PARTS = ["Snakefile", "rules", "workflow_scripts", "config", "profiles", "envs", "report"]
 SHARED_DATA = ROOT.parent / "shared" / "data"
+SECRETS = {"HF_TOKEN": "hf_eaxTestSecretNotForFiles1234", "WANDB_API_KEY": "wandbEaxTestSecretNotForFiles5678"}
 
 
 def copy_workflow(destination: Path) -> Path:
@@ -27,9 +29,9 @@ def copy_workflow(destination: Path) -> Path:
     return destination
 
 
-def snakemake(workdir: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:
+def snakemake(workdir: Path, *args: str, timeout: int = 900, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=workdir, capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=timeout, env={**os.environ, **(env or {})})
 
 
 def planned_jobs(workdir: Path, *args: str) -> dict[str, int]:
@@ -67,6 +69,6 @@ def workflow_copy(tmp_path: Path) -> Path:
 def finished_demo(tmp_path_factory) -> Path:
     """The default config run to completion once per test session (the end-to-end test)."""
     workdir = copy_workflow(tmp_path_factory.mktemp("demo") / "workflow")
-    result = snakemake(workdir)
+    result = snakemake(workdir, env=SECRETS)  # tokens a user may have set: they must never reach a file
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
     return workdir

@@ -36,7 +36,7 @@ def test_shipped_configs_are_valid(config):
     ("sft.epochs", -1, "config key `sft.epochs`: -1 is less than or equal to the minimum of 0"),
     ("sft.method", "qlora", "config key `sft.method`: 'qlora' is not one of"),
     ("sft.bogus", 1, "config key `sft`: unknown key(s) ('bogus' was unexpected)"),
-    ("data.shard_size", 0, "config key `data.shard_size`"),
+    ("data.shards_per_pair", 0, "config key `data.shards_per_pair`"),
     ("sft.lora", KeyError, "config key `sft`: 'lora' is a required property"),
     ("languages", ["en", "xx"], "config key `languages`: unknown language code 'xx'"),
     ("languages", ["qaa", "qab"], "must contain the pivot language 'en'"),
@@ -85,6 +85,14 @@ def test_a_wmt_testset_may_list_directions_outside_the_trained_languages():
            "directions": ["cs2en", "en2is"]}
     config = changed("evaluation.testsets", [*DEFAULT["evaluation"]["testsets"], wmt])
     assert config_errors(config, SCHEMA) == []
+
+
+def test_a_model_folder_without_safetensors_weights_is_refused(tmp_path):
+    (tmp_path / "config.json").write_text("{}")
+    (tmp_path / "pytorch_model.bin").write_bytes(b"")
+    errors = config_errors(changed("model.base", str(tmp_path)), SCHEMA)
+    assert errors == [f"config key `model.base`: {tmp_path} has no *.safetensors weights (pickled .bin weights are "
+                      "refused; convert them with save_pretrained(..., safe_serialization=True))"]
 
 
 def test_hub_ids_are_accepted_without_network():

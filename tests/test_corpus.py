@@ -68,9 +68,10 @@ def test_paper_languages_give_72_x2x_pairs():
     assert len(x2x_directions(["en", "de", "fr", "nl", "it", "es", "pt", "ko", "ru", "zh"])) == 72
 
 
-@pytest.mark.parametrize("rows, size, expected", [(10, 3, [2, 3, 2, 3]), (6, 3, [3, 3]), (2, 5, [2]), (0, 4, [0])])
-def test_shards_are_balanced_and_never_larger_than_shard_size(rows, size, expected):
+@pytest.mark.parametrize("rows, count, expected", [(10, 4, [2, 3, 2, 3]), (6, 2, [3, 3]), (2, 1, [2]), (2, 3, [0, 1, 1]),
+                                                  (0, 2, [0, 0])])
+def test_shards_are_balanced_consecutive_and_as_many_as_asked(rows, count, expected):
     frame = pd.DataFrame({"x": range(rows)})
-    shards = split_into_shards(frame, size)
+    shards = split_into_shards(frame, count)
     assert [len(shard) for shard in shards] == expected
     assert pd.concat(shards)["x"].tolist() == list(range(rows))

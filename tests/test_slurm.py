@@ -14,9 +14,7 @@ import yaml
 from conftest import ROOT, copy_workflow, snakemake, write_config
 
 CLUSTER_SCRIPT = ROOT / "tests" / "slurm" / "cluster.sh"
-# Two steps: a seed shard is a file of the seed-shard checkpoint's folder, so it can be asked for once that ran.
-STEPS = [["results/data/seed_shards.json", "results/models/sft/model.safetensors"],
-         ["results/rm/candidates/direct/en2qaa/000.parquet"]]
+SFT_MODEL, CANDIDATES = "results/models/sft/model.safetensors", "results/rm/candidates/direct/en2qaa/000.parquet"
 FAIL_ONCE = """import os, sys
 from pathlib import Path
 marker = Path(os.environ["EAX_TEST_FAIL_ONCE"])
@@ -57,9 +55,8 @@ def reduced_config(workdir: Path) -> str:
 
 def test_profile_adapted_to_a_cluster_runs_retries_and_matches_a_local_run(slurm_cluster, tmp_path):
     local = copy_workflow(tmp_path / "local")
-    for targets in STEPS:
-        result = snakemake(local, "--cores", "2", *targets, "--configfile", reduced_config(local))
-        assert result.returncode == 0, result.stderr[-3000:]
+    result = snakemake(local, "--cores", "2", SFT_MODEL, CANDIDATES, "--configfile", reduced_config(local))
+    assert result.returncode == 0, result.stderr[-3000:]
 
     cluster = copy_workflow(tmp_path / "cluster")
     profile = yaml.safe_load((ROOT / "profiles" / "slurm" / "config.yaml").read_text())
@@ -75,11 +72,10 @@ def test_profile_adapted_to_a_cluster_runs_retries_and_matches_a_local_run(slurm
     (hooks / "sitecustomize.py").write_text(FAIL_ONCE)
     marker = tmp_path / "failed-once"
     env = {**os.environ, **slurm_cluster, "PYTHONPATH": str(hooks), "EAX_TEST_FAIL_ONCE": str(marker)}
-    for targets in STEPS:
-        run = subprocess.run([sys.executable, "-m", "snakemake", "--profile", "profiles/test_cluster", *targets,
-                              "--configfile", reduced_config(cluster)],
-                             cwd=cluster, env=env, capture_output=True, text=True, timeout=900)
-        assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-5000:]
+    run = subprocess.run([sys.executable, "-m", "snakemake", "--profile", "profiles/test_cluster", SFT_MODEL, CANDIDATES,
+                          "--configfile", reduced_config(cluster)],
+                         cwd=cluster, env=env, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-5000:]
     assert marker.exists()  # the sampling job did fail once
 
     jobs = accounting(slurm_cluster)
@@ -90,9 +86,9 @@ def test_profile_adapted_to_a_cluster_runs_retries_and_matches_a_local_run(slurm
     assert not jobs.loc[jobs["rule"] == "make_sft_data", "tres"].str.contains("gpu").any(), jobs
     assert {"make_toy_world", "check_corpus", "make_seed_shards"}.isdisjoint(jobs["rule"])  # localrules
 
-    candidates = [pd.read_parquet(root / STEPS[1][0]) for root in (local, cluster)]
+    candidates = [pd.read_parquet(root / CANDIDATES) for root in (local, cluster)]
     assert candidates[0].equals(candidates[1])
-    weights = [(root / STEPS[0][1]).read_bytes() for root in (local, cluster)]
+    weights = [(root / SFT_MODEL).read_bytes() for root in (local, cluster)]
     assert weights[0] == weights[1]
 
 

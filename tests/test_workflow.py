@@ -1,5 +1,7 @@
 """The workflow itself: dry runs of both configs, config errors, lint, and the end-to-end toy run."""
 
+import os
+import re
 import subprocess
 import sys
 
@@ -19,7 +21,7 @@ METRICS = ["bleu", "chrf", "comet"]
 def test_default_dry_run_plans_every_stage(workflow_copy):
     jobs = planned_jobs(workflow_copy)
     assert set(STAGES) <= set(jobs)
-    assert jobs["translate_testset"] == 2 + len(PREFERENCE_RUNS)  # base, sft and every preference run
+    assert jobs["translate_testset"] == 1 + len(PREFERENCE_RUNS)  # sft and every preference run
     assert jobs["make_x2x_pairs"] == 4 * 4  # 2 samplers x 2 scorers x (main margin + 3 sweep margins)
 
 
@@ -32,6 +34,26 @@ def test_paper_dry_run_builds_without_the_hub(workflow_copy):
     assert "gpu=8" in result.stdout  # train_sft asks for the paper's eight GPUs
 
 
+GPU_RULES = {"train_sft", "train_reward_model", "train_preference", "sample_rm_candidates", "sample_x2x_candidates",
+             "score_rm_candidates", "score_x2x_candidates", "translate_testset"}
+
+
+def test_paper_dry_run_on_the_slurm_profile_lists_every_gpu_job_with_its_gpu(workflow_copy):
+    args = ("-n", "--configfile", "config/paper.yaml", "--profile", "profiles/slurm")
+    result = snakemake(workflow_copy, *args)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    jobs = planned_jobs(workflow_copy, *args[1:])
+    shards = 8  # data.shards_per_pair of config/paper.yaml
+    assert jobs["sample_x2x_candidates"] == jobs["score_x2x_candidates"] == 72 * shards
+    assert jobs["sample_rm_candidates"] == jobs["score_rm_candidates"] == 18 * shards
+    blocks = re.findall(r"^(?:local)?rule (\w+):\n(.*?)(?=\n\n|\Z)", result.stdout, re.S | re.M)
+    gpu_blocks = [(rule, body) for rule, body in blocks
+                  if rule in GPU_RULES or (rule == "score_translations" and "metric=comet" in body)]
+    assert {rule for rule, _ in gpu_blocks} == GPU_RULES | {"score_translations"}
+    for rule, body in gpu_blocks:
+        assert re.search(r"resources: .*\bgpu=[1-9]", body), (rule, body)
+
+
 def test_config_error_is_one_clear_line_without_traceback(workflow_copy):
     config = write_config(workflow_copy, "bad.yaml", lambda c: c["sft"].update(learning_rate="fast"))
     result = snakemake(workflow_copy, "-n", "--configfile", config)
@@ -40,24 +62,16 @@ def test_config_error_is_one_clear_line_without_traceback(workflow_copy):
     assert "Traceback" not in result.stderr + result.stdout
 
 
-def test_malformed_default_yaml_names_file_and_line(workflow_copy):
-    (workflow_copy / "config" / "config.yaml").write_text("run_name: toy\nsft: [unclosed\n")
-    result = snakemake(workflow_copy, "-n")
-    assert result.returncode == 1
-    assert "config/config.yaml: not valid YAML at line 3" in result.stderr
-    assert "Traceback" not in result.stderr
-
-
 def test_lint_is_clean(tmp_path):
     workdir = copy_workflow(tmp_path / "workflow")
     result = snakemake(workdir, "--lint")
     assert "Congratulations" in result.stdout + result.stderr, result.stdout + result.stderr
 
 
-def test_demo_ends_with_sft_beating_base_on_english_centric_chrf(finished_demo):
+def test_demo_sft_model_has_learned_english_centric_translation(finished_demo):
     table = pd.read_csv(finished_demo / "results" / "tables" / "main.csv").set_index("model")
-    for column in ("en2x chrf", "x2en chrf"):
-        assert table.loc["sft", column] > table.loc["base", column] + 1.0, table
+    for column in ("en2x chrf", "x2en chrf"):  # the random-init base model scores 0 here
+        assert table.loc["sft", column] > 5.0, table
 
 
 def test_published_system_is_scored_as_a_baseline_row(finished_demo):
@@ -91,7 +105,7 @@ def test_sft_hyperparameter_change_reruns_sft_and_everything_downstream(finished
     jobs = planned_jobs(finished_demo, "--configfile", config)
     assert jobs["train_sft"] == 1 and jobs["train_preference"] == len(PREFERENCE_RUNS)
     assert not {"make_toy_world", "build_toy_base_model", "make_sft_data", "make_seed_shards"} & set(jobs)
-    assert jobs["translate_testset"] == 1 + len(PREFERENCE_RUNS)  # not the base model
+    assert jobs["translate_testset"] == 1 + len(PREFERENCE_RUNS)
 
 
 def test_min_margin_change_reruns_only_pairs_and_what_follows(finished_demo):
@@ -100,6 +114,37 @@ def test_min_margin_change_reruns_only_pairs_and_what_follows(finished_demo):
     eax_runs = [run for run in PREFERENCE_RUNS if "alma_r" not in run]
     assert jobs == {"make_x2x_pairs": 4, "train_preference": len(eax_runs), "translate_testset": len(eax_runs),
                     "score_translations": len(eax_runs) * len(METRICS), "make_tables": 1, "make_figures": 1, "all": 1}
+
+
+def test_sampling_n_change_reruns_sampling_and_everything_after_it(finished_demo):
+    config = write_config(finished_demo, "n.yaml", lambda c: c["sampling"].update(n=6))
+    eax_runs = len([run for run in PREFERENCE_RUNS if "alma_r" not in run])
+    assert planned_jobs(finished_demo, "--configfile", config) == {
+        "sample_rm_candidates": 6, "sample_x2x_candidates": 6, "score_rm_candidates": 6, "make_rm_pairs": 1,
+        "train_reward_model": 1, "score_x2x_candidates": 6, "make_x2x_pairs": 16, "train_preference": eax_runs,
+        "translate_testset": eax_runs, "score_translations": eax_runs * len(METRICS), "make_tables": 1,
+        "make_figures": 1, "all": 1}
+
+
+def test_adding_a_language_reruns_the_whole_toy_world(finished_demo, tmp_path):
+    def add_orvic(config):
+        config["languages"].append("qad")
+
+    fresh = copy_workflow(tmp_path / "fresh")
+    assert planned_jobs(finished_demo, "--configfile", write_config(finished_demo, "qad.yaml", add_orvic)) == \
+        planned_jobs(fresh, "--configfile", write_config(fresh, "qad.yaml", add_orvic))
+
+
+def test_editing_one_workflow_script_reruns_its_rule_and_what_follows(finished_demo):
+    script = finished_demo / "workflow_scripts" / "make_tables.py"
+    original, stat = script.read_text(), script.stat()
+    try:
+        script.write_text(original + "# an edit\n")
+        assert planned_jobs(finished_demo) == {"make_tables": 1, "make_figures": 1, "all": 1}
+    finally:  # the finished demo serves other tests: put the script back as it was, time stamp included
+        script.write_text(original)
+        os.utime(script, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert planned_jobs(finished_demo) == {}
 
 
 def test_dpo_beta_change_reruns_only_dpo_runs(finished_demo):
@@ -122,7 +167,7 @@ def test_dropping_a_metric_reruns_only_tables_and_figures(finished_demo):
 def test_adding_a_metric_runs_only_its_scoring_jobs(finished_demo):
     config = write_config(finished_demo, "metrics.yaml", lambda c: c["evaluation"].update(metrics=[*METRICS, "xcomet"]))
     assert planned_jobs(finished_demo, "--configfile", config) == {
-        "score_translations": 2 + len(PREFERENCE_RUNS) + 1, "make_tables": 1, "make_figures": 1, "all": 1}
+        "score_translations": 1 + len(PREFERENCE_RUNS) + 1, "make_tables": 1, "make_figures": 1, "all": 1}
 
 
 @pytest.mark.skipif(not SHARED_DATA.is_dir(), reason=f"real test sets not found at {SHARED_DATA}")
@@ -130,7 +175,7 @@ def test_adding_a_wmt_testset_runs_only_its_translations_and_scores(finished_dem
     wmt = {"name": "wmt22", "format": "wmt22_json", "path": str(SHARED_DATA / "wmt22"), "split": "test",
            "directions": ["cs2en", "en2de"]}
     config = write_config(finished_demo, "wmt.yaml", lambda c: c["evaluation"]["testsets"].append(wmt))
-    models = 2 + len(PREFERENCE_RUNS)
+    models = 1 + len(PREFERENCE_RUNS)
     assert planned_jobs(finished_demo, "--configfile", config) == {
         "translate_testset": models, "score_translations": models * len(METRICS), "make_tables": 1, "make_figures": 1,
         "all": 1}

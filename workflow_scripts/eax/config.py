@@ -163,6 +163,9 @@ def _source_errors(key: str, value: str, expect: str) -> list[str]:
             return [f"config key `{key}`: {value} is not a .parquet file"]
         if expect == "folder" and not (path / "config.json").is_file():
             return [f"config key `{key}`: {value} has no config.json; give a Hugging Face model folder"]
+        if expect == "folder" and not any(path.glob("*.safetensors")):
+            return [f"config key `{key}`: {value} has no *.safetensors weights (pickled .bin weights are refused; "
+                    "convert them with save_pretrained(..., safe_serialization=True))"]
         return []
     if HUB_ID.match(value) and not value.startswith((".", "/", "~")) and not value.endswith(".parquet"):
         return []

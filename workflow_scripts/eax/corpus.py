@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 
 import pandas as pd
 
@@ -103,11 +102,10 @@ def cap_rows(frame: pd.DataFrame, max_rows: int | None, seed: int) -> pd.DataFra
     return frame.sample(n=max_rows, random_state=seed).sort_index().reset_index(drop=True)
 
 
-def split_into_shards(frame: pd.DataFrame, shard_size: int) -> list[pd.DataFrame]:
-    """Balanced consecutive shards of at most `shard_size` rows; an empty frame gives one empty shard."""
-    if shard_size < 1:
-        raise ValueError("shard_size must be at least 1")
-    count = max(1, math.ceil(len(frame) / shard_size))
+def split_into_shards(frame: pd.DataFrame, count: int) -> list[pd.DataFrame]:
+    """`count` balanced consecutive shards (sizes differ by at most one row; empty when rows are fewer)."""
+    if count < 1:
+        raise ValueError("count must be at least 1")
     bounds = [i * len(frame) // count for i in range(count + 1)]
     return [frame.iloc[start:end].reset_index(drop=True) for start, end in zip(bounds, bounds[1:])]
 

@@ -31,7 +31,9 @@ def _matrix_axes(ax, matrix: pd.DataFrame, title: str, cmap: str, label: str, ce
     for (i, j), value in np.ndenumerate(values):
         if np.isfinite(value):
             text = format(value, fmt)
-            ax.text(j, i, format(0.0, fmt) if float(text) == 0 else text, ha="center", va="center", fontsize=8)
+            dark = sum(image.cmap(image.norm(value))[:3]) < 1.5  # white text on dark cells, black on light ones
+            ax.text(j, i, format(0.0, fmt) if float(text) == 0 else text, ha="center", va="center", fontsize=8,
+                    color="white" if dark else "black")
     ax.figure.colorbar(image, ax=ax, label=label)
 
 

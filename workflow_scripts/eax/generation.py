@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from tqdm import tqdm
 
 from eax.errors import UserInputError
+from eax.weights import LOAD_OPTIONS, checked_model_path
 
 
 def length_sorted_batches(lengths: list[int], batch_size: int) -> Iterator[list[int]]:
@@ -32,7 +33,8 @@ def load_causal_lm(path: str, trust_remote_code: bool = False):
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     dtype = torch.bfloat16 if torch.cuda.is_available() else torch.float32
-    model = AutoModelForCausalLM.from_pretrained(path, trust_remote_code=trust_remote_code, dtype=dtype)
+    model = AutoModelForCausalLM.from_pretrained(checked_model_path(path), trust_remote_code=trust_remote_code, dtype=dtype,
+                                                 **LOAD_OPTIONS)
     model.to("cuda" if torch.cuda.is_available() else "cpu").eval()
     return model, tokenizer
 

@@ -13,6 +13,9 @@ import pandas as pd
 
 
 def _temporary_sibling(path: Path) -> Path:
+    """A fresh temporary name beside `path`, after removing those a killed writer left (one job writes a path)."""
+    for stale in path.parent.glob(f".{path.name}.tmp-*"):
+        shutil.rmtree(stale) if stale.is_dir() else stale.unlink(missing_ok=True)
     return path.with_name(f".{path.name}.tmp-{os.getpid()}")
 
 
@@ -38,7 +41,6 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
     final = Path(path)
     final.parent.mkdir(parents=True, exist_ok=True)
     temporary = _temporary_sibling(final)
-    shutil.rmtree(temporary, ignore_errors=True)
     temporary.mkdir()
     try:
         yield temporary

@@ -8,8 +8,10 @@ import pandas as pd
 
 from eax.errors import UserInputError
 from eax.prompts import as_chat, diverse_prompts, eval_prompt
-from eax.training import last_checkpoint, load_policy, lora_config, merged, save_trained, training_arguments
+from eax.training import (last_checkpoint, load_policy, lora_config, merged, save_trained, seed_everything,
+                           training_arguments)
 from eax.training_log import final_preference_accuracy
+from eax.weights import LOAD_OPTIONS, checked_model_path
 
 METHODS = ("dpo", "cpo", "simpo")
 
@@ -47,9 +49,10 @@ def train_reward_model(model_path: str, pairs: pd.DataFrame, hp: dict, work_dir:
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
     from trl import RewardConfig, RewardTrainer
 
+    seed_everything(hp["seed"])
     tokenizer = AutoTokenizer.from_pretrained(model_path, trust_remote_code=trust_remote_code)
-    model = AutoModelForSequenceClassification.from_pretrained(model_path, num_labels=1,
-                                                               trust_remote_code=trust_remote_code)
+    model = AutoModelForSequenceClassification.from_pretrained(checked_model_path(model_path), num_labels=1,
+                                                               trust_remote_code=trust_remote_code, **LOAD_OPTIONS)
     model.config.pad_token_id = tokenizer.pad_token_id
     dataset = _dataset(preference_rows(pairs, tokenizer, hp["seed"], diverse=False))
     config = RewardConfig(**training_arguments(hp, work_dir), max_length=hp["max_length"],
@@ -89,6 +92,7 @@ def train_preference(method: str, model_path: str, pairs: pd.DataFrame, hp: dict
                      trust_remote_code: bool):
     """Train the policy on (prompt, chosen, rejected) by `method`; afterwards evaluate it on its training pairs
     (logged as `final_train_*`, e.g. `final_train_rewards/accuracies`)."""
+    seed_everything(hp["seed"])
     model, tokenizer = load_policy(model_path, trust_remote_code)
     dataset = _dataset(preference_rows(pairs, tokenizer, hp["seed"]))
     if method == "dpo":

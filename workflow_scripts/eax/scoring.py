@@ -8,6 +8,7 @@ import pandas as pd
 
 from eax.errors import UserInputError
 from eax.prompts import as_chat, eval_prompt
+from eax.weights import LOAD_OPTIONS, checked_model_path
 
 SCORERS = ("eaxe", "direct")
 REFERENCE_METRICS = ("comet", "chrf", "bleurt")
@@ -98,7 +99,8 @@ def load_reward_model(path: str, trust_remote_code: bool = False):
     tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=trust_remote_code, padding_side="right")
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
-    model = AutoModelForSequenceClassification.from_pretrained(path, trust_remote_code=trust_remote_code)
+    model = AutoModelForSequenceClassification.from_pretrained(checked_model_path(path), trust_remote_code=trust_remote_code,
+                                                               **LOAD_OPTIONS)
     model.config.pad_token_id = tokenizer.pad_token_id
     model.to("cuda" if torch.cuda.is_available() else "cpu").eval()
     return model, tokenizer

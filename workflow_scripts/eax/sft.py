@@ -8,7 +8,8 @@ import pandas as pd
 
 from eax.errors import UserInputError
 from eax.prompts import diverse_prompts
-from eax.training import last_checkpoint, load_policy, lora_config, merged, save_trained, training_arguments
+from eax.training import (last_checkpoint, load_policy, lora_config, merged, save_trained, seed_everything,
+                           training_arguments)
 
 SFT_COLUMNS = ["src_lang", "trg_lang", "prompt", "completion", "n_tokens"]
 
@@ -53,6 +54,7 @@ def train_sft(model_path: str, data: pd.DataFrame, hp: dict, work_dir: Path, tru
 
     if data.empty:
         raise UserInputError("the SFT data is empty: check the corpus and `data.max_tokens`")
+    seed_everything(hp["seed"])
     model, tokenizer = load_policy(model_path, trust_remote_code)
     config = SFTConfig(
         **training_arguments(hp, work_dir),

@@ -76,18 +76,20 @@ def save_model(model, tokenizer, folder: Path) -> None:
     tokenizer.save_pretrained(folder)
 
 
-def train_unigram_tokenizer(texts: list[str], vocab_size: int):
-    """An XLM-R style (SentencePiece Unigram) tokenizer, for the COMET encoder."""
+def train_encoder_tokenizer(texts: list[str], vocab_size: int):
+    """An XLM-R style tokenizer (Metaspace pre-tokenizer, <s> A </s> framing) for the COMET encoder.
+
+    Its model is BPE, not XLM-R's SentencePiece Unigram: the tokenizers library's Unigram trainer gives a
+    different vocabulary on every run (it iterates hash maps), and the toy world must be reproducible.
+    """
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
     from transformers import XLMRobertaTokenizerFast
 
     specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
-    tokenizer = Tokenizer(models.Unigram())
+    tokenizer = Tokenizer(models.BPE(unk_token="<unk>"))
     tokenizer.pre_tokenizer = pre_tokenizers.Metaspace()
     tokenizer.decoder = decoders.Metaspace()
-    trainer = trainers.UnigramTrainer(
-        vocab_size=vocab_size, special_tokens=specials, unk_token="<unk>", show_progress=False
-    )
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=specials, show_progress=False)
     tokenizer.train_from_iterator(texts, trainer)
     bos, eos = tokenizer.token_to_id("<s>"), tokenizer.token_to_id("</s>")
     tokenizer.post_processor = processors.TemplateProcessing(
@@ -116,7 +118,7 @@ def build_comet(texts: list[str], root: Path, final_root: Path, hidden_size: int
 
     encoder = root / "encoder"
     encoder.mkdir(parents=True)
-    tokenizer = train_unigram_tokenizer(texts, vocab_size)
+    tokenizer = train_encoder_tokenizer(texts, vocab_size)
     tokenizer.save_pretrained(encoder)
     XLMRobertaConfig(
         vocab_size=len(tokenizer),

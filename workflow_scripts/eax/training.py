@@ -7,6 +7,7 @@ from pathlib import Path
 
 from eax.io import atomic_dir
 from eax.training_log import write_log_history
+from eax.weights import LOAD_OPTIONS, checked_model_path
 
 
 def lora_config(settings: dict):
@@ -48,6 +49,14 @@ def training_arguments(hp: dict, output_dir: Path) -> dict:
     )
 
 
+def seed_everything(seed: int) -> None:
+    """Seed before the model is built: a new reward head or LoRA adapter is initialised before the trainer would
+    seed, so without this every run starts from different weights."""
+    from transformers import set_seed
+
+    set_seed(seed)
+
+
 def cuda_available() -> bool:
     import torch
 
@@ -67,7 +76,8 @@ def load_policy(model_path: str, trust_remote_code: bool):
     tokenizer = AutoTokenizer.from_pretrained(model_path, trust_remote_code=trust_remote_code)
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
-    model = AutoModelForCausalLM.from_pretrained(model_path, trust_remote_code=trust_remote_code)
+    model = AutoModelForCausalLM.from_pretrained(checked_model_path(model_path), trust_remote_code=trust_remote_code,
+                                                 **LOAD_OPTIONS)
     return model, tokenizer
 
 
