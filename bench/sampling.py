@@ -17,8 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workflow_scripts"))
 
+from eax.chat import as_chat  # noqa: E402
 from eax.generation import generate, load_causal_lm  # noqa: E402
-from eax.prompts import as_chat, eaxt_prompt  # noqa: E402
+from eax.prompts import eaxt_prompt  # noqa: E402
 from eax.tiny_models import build_causal_lm, save_model, train_chat_tokenizer  # noqa: E402
 from eax.toy_world import ToyWorld, make_corpus  # noqa: E402
 
@@ -55,7 +56,7 @@ def main() -> None:
     torch.set_num_threads(2)
     with tempfile.TemporaryDirectory() as scratch:
         rows = build_model(Path(scratch))
-        model, tokenizer = load_causal_lm(scratch)
+        model, tokenizer = load_causal_lm(scratch, "chatml")
         prompts = [as_chat(tokenizer, eaxt_prompt(r["src_lang"], "qab" if r["src_lang"] != "qab" else "qac",
                                                   r["src_text"], "en", r["trg_text"])) for r in rows[: args.prompts]]
         sampling = dict(do_sample=True, temperature=1.0, top_p=1.0, progress=False)

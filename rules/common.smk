@@ -9,6 +9,7 @@ import yaml
 
 from eax.config import config_errors, evaluated_models, evaluation_directions, margin_name, preference_run_names
 from eax.corpus import shard_name
+from eax.preference import METHODS as PREFERENCE_METHODS, prompt_style
 from eax.languages import en_centric_directions, language, pair_name, split_pair_name, x2x_directions
 from eax.testsets import files_for
 
@@ -46,8 +47,11 @@ VARIANTS = [f"{sampler}_{scorer}" for sampler in X2X_SAMPLERS for scorer in conf
 MAIN_MARGIN = margin_name(config["x2x"]["min_margin"])
 MARGINS = list(dict.fromkeys([MAIN_MARGIN, *map(margin_name, config["x2x"]["min_margin_sweep"])]))
 PREFERENCE_RUNS = preference_run_names(config["preference"]["runs"])
+PREFERENCE_RUN_DATA = dict(zip(PREFERENCE_RUNS, (run["data"] for run in config["preference"]["runs"])))
 EVALUATED_MODELS = evaluated_models(config["evaluation"]["models"], PREFERENCE_RUNS)
 ALMA_R_TOY = "results/toy_world/alma_r_preference"
+TOY_BLEURT = "results/toy_world/bleurt"
+TOY_BLEURT_FILES = ["config.json", "model.safetensors", "spm.model"]
 EXTERNAL_SYSTEMS = {system["name"]: system for system in config["evaluation"]["external_systems"]}
 MAIN_METRIC = "chrf" if "chrf" in METRICS else METRICS[0]
 FLORES_DOWNLOAD = "results/data/flores200_dataset"
@@ -88,12 +92,29 @@ def comet_checkpoint(model):
     return "results/toy_world/comet/checkpoints/model.ckpt" if model == TOY else model
 
 
-def comet_files():
-    """COMET files Snakemake tracks (none for a hub id), only when the RM data is scored with COMET."""
-    if config["reward_data"]["metric"] != "comet":
-        return []
-    model = config["reward_data"]["comet_model"]
-    return [comet_checkpoint(model)] if model == TOY or is_local(model) else []
+def bleurt_checkpoint(checkpoint):
+    """The BLEURT model to score with: the toy world's folder for `toy`, else the folder or hub id as given."""
+    return TOY_BLEURT if checkpoint == TOY else checkpoint
+
+
+def metric_files(metric, configured):
+    """The files Snakemake tracks for a metric model (none for a hub id or a sacrebleu metric)."""
+    if metric == "bleurt" and configured:
+        folder = bleurt_checkpoint(configured)
+        if configured == TOY:
+            return [f"{folder}/{file}" for file in TOY_BLEURT_FILES]
+        return [f"{folder}/config.json"] if is_local(folder) else []
+    if metric in ("comet", "xcomet") and configured:
+        path = comet_checkpoint(configured)
+        return [path] if configured == TOY or is_local(path) else []
+    return []
+
+
+def reference_metric_files():
+    """Metric model files of the RM data's labelling metric (COMET or BLEURT; none for chrF)."""
+    reward_data = config["reward_data"]
+    configured = {"comet": reward_data["comet_model"], "bleurt": reward_data["bleurt_checkpoint"]}.get(reward_data["metric"])
+    return metric_files(reward_data["metric"], configured)
 
 
 def metric_model(metric):
@@ -101,13 +122,14 @@ def metric_model(metric):
     evaluation = config["evaluation"]
     configured = {"comet": evaluation["comet_model"], "xcomet": evaluation["xcomet_model"],
                   "bleurt": evaluation["bleurt_checkpoint"]}.get(metric)
-    return (comet_checkpoint(configured), configured) if configured else (None, None)
+    if not configured:
+        return None, None
+    return (bleurt_checkpoint(configured) if metric == "bleurt" else comet_checkpoint(configured)), configured
 
 
 def metric_model_files(wildcards):
-    """The metric model files Snakemake tracks: the toy COMET checkpoint or a local checkpoint file."""
-    path, _ = metric_model(wildcards.metric)
-    return [path] if path and Path(path).suffix == ".ckpt" and (path.startswith("results/") or is_local(path)) else []
+    """The metric model files Snakemake tracks: the toy world's models or local checkpoints."""
+    return metric_files(wildcards.metric, metric_model(wildcards.metric)[1])
 
 
 def rm_score_files():

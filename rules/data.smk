@@ -57,6 +57,7 @@ rule make_sft_data:
         data="results/data/sft.parquet",
     params:
         tokenizer=model_location,
+        chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],
         prompt_seed=config["data"]["prompt_seed"],
         max_tokens=config["data"]["max_tokens"],

@@ -20,6 +20,8 @@ rule translate_testset:
         batch_size=config["evaluation"]["batch_size"],
         max_new_tokens=config["evaluation"]["max_new_tokens"],
         num_beams=config["evaluation"]["num_beams"],
+        chat_template=config["model"]["chat_template"],
+        prompt_style=lambda wildcards: prompt_style(PREFERENCE_RUN_DATA.get(wildcards.model, "")),
         trust_remote_code=config["model"]["trust_remote_code"],
     wildcard_constraints:
         testset=name_pattern(TESTSETS),

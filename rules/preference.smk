@@ -35,9 +35,12 @@ rule train_preference:
         base=model_location,
         work_dir="results/work/{method}-{data}",
         hyperparameters=lambda wildcards: config["preference"][wildcards.method],
+        chat_template=config["model"]["chat_template"],
+        prompt_style=lambda wildcards: prompt_style(wildcards.data),
+        prompt_seed=config["data"]["prompt_seed"],
         trust_remote_code=config["model"]["trust_remote_code"],
     wildcard_constraints:
-        method="dpo|cpo|simpo",
+        method=name_pattern(PREFERENCE_METHODS),
         data="(eaxt|direct)_(eaxe|direct)|alma_r",
     threads: resource("train", "threads")
     resources:

@@ -7,6 +7,7 @@ rule make_tables:
         pair_counts=expand(
             "results/x2x/pairs/{variant}/margin_{margin}/pair_counts.csv", variant=VARIANTS, margin=MARGINS
         ),
+        reward_model_log=rules.train_reward_model.output.log_history,
     output:
         main_csv=report(
             "results/tables/main.csv", caption="../report/main_table.rst", category="Tables", labels={"table": "main"}
@@ -29,6 +30,14 @@ rule make_tables:
         ),
         sweep_md="results/tables/margin_sweep.md",
         sweep_tex="results/tables/margin_sweep.tex",
+        reward_model_csv=report(
+            "results/tables/reward_model.csv",
+            caption="../report/reward_model_table.rst",
+            category="Tables",
+            labels={"table": "reward model"},
+        ),
+        reward_model_md="results/tables/reward_model.md",
+        reward_model_tex="results/tables/reward_model.tex",
         per_direction=expand(
             "results/tables/per_direction/{testset}_{metric}.{ext}", testset=TESTSETS, metric=METRICS, ext=["md", "csv", "tex"]
         ),

@@ -6,13 +6,13 @@ rule score_rm_candidates:
     priority: 40
     input:
         candidates="results/rm/candidates/direct/{pair}/{shard}.parquet",
-        comet=comet_files(),
+        metric_model=reference_metric_files(),
     output:
         scores="results/rm/scores/{pair}/{shard}.parquet",
     params:
         metric=config["reward_data"]["metric"],
-        comet_model=lambda wildcards, input: input.comet[0] if input.comet else comet_checkpoint(config["reward_data"]["comet_model"]),
-        bleurt_checkpoint=config["reward_data"]["bleurt_checkpoint"],
+        comet_model=comet_checkpoint(config["reward_data"]["comet_model"]),
+        bleurt_checkpoint=bleurt_checkpoint(config["reward_data"]["bleurt_checkpoint"]),
         batch_size=config["reward_data"]["batch_size"],
     threads: resource("score", "threads")
     resources:
@@ -36,8 +36,8 @@ rule make_rm_pairs:
         percentages="results/rm/pair_percentages.csv",
     params:
         languages=LANGUAGES,
-        min_margin=config["reward_data"]["min_margin"],
-        min_winner_score=config["reward_data"]["min_winner_score"],
+        min_margin=config["reward_data"]["thresholds"][config["reward_data"]["metric"]]["min_margin"],
+        min_winner_score=config["reward_data"]["thresholds"][config["reward_data"]["metric"]]["min_winner_score"],
         max_pairs_per_direction=config["reward_data"]["max_pairs_per_direction"],
         valid_score_range=config["reward_data"]["valid_score_range"],
         seed=config["reward_data"]["seed"],
@@ -61,6 +61,7 @@ rule train_reward_model:
         base=model_location,
         work_dir="results/work/rm",
         hyperparameters={key: value for key, value in config["reward_model"].items() if key != "score_batch_size"},
+        chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],
     threads: resource("train", "threads")
     resources:

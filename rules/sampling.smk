@@ -13,6 +13,7 @@ rule sample_rm_candidates:
         model=model_location,
         samplers=RM_SAMPLERS,
         settings=config["sampling"],
+        chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],
     priority: 45
     threads: resource("generate", "threads")
@@ -38,6 +39,7 @@ rule sample_x2x_candidates:
         model=model_location,
         samplers=X2X_SAMPLERS,
         settings=config["sampling"],
+        chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],
     threads: resource("generate", "threads")
     resources:

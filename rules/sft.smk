@@ -13,6 +13,7 @@ rule train_sft:
         base=model_location,
         work_dir="results/work/sft",
         hyperparameters=config["sft"],
+        chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],
     threads: resource("sft", "threads")
     resources:

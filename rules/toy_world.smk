@@ -66,3 +66,23 @@ rule build_toy_comet:
         "results/logs/build_toy_comet.log",
     script:
         "../workflow_scripts/build_toy_comet.py"
+
+
+rule build_toy_bleurt:
+    input:
+        corpus="results/toy_world/corpus.parquet",
+    output:
+        config="results/toy_world/bleurt/config.json",
+        weights="results/toy_world/bleurt/model.safetensors",
+        tokenizer="results/toy_world/bleurt/spm.model",
+    params:
+        architecture={key: config["toy_world"]["bleurt"][key] for key in ("hidden_size", "num_layers", "vocab_size")},
+        fit_samples=config["toy_world"]["bleurt"]["fit_samples"],
+        fit_steps=config["toy_world"]["bleurt"]["fit_steps"],
+        seed=config["toy_world"]["seed"],
+    conda:
+        "../envs/eval.yaml"
+    log:
+        "results/logs/build_toy_bleurt.log",
+    script:
+        "../workflow_scripts/build_toy_bleurt.py"

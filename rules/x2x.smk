@@ -13,6 +13,7 @@ rule score_x2x_candidates:
     params:
         reward_model=lambda wildcards, input: str(Path(input.model[0]).parent),
         batch_size=config["reward_model"]["score_batch_size"],
+        chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],
     threads: resource("score", "threads")
     resources:

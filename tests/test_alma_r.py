@@ -41,9 +41,36 @@ def test_toy_file_in_hub_layout_loads_and_gives_pairs(tmp_path):
     rows = load_triplets(str(tmp_path), ["qaa-en"])
     assert len(rows) == 30 and rows[0]["language_pair"] == "qaa-en"
     pairs = triplet_pairs(rows, [("qaa", "en"), ("en", "qaa")], "kiwi", seed=0)
-    assert 30 < len(pairs) <= 60 and (pairs["chosen"] != pairs["rejected"]).all()
+    assert 30 < len(pairs) <= 60
 
 
 def test_missing_config_folder_names_the_path(tmp_path):
     with pytest.raises(UserInputError, match="qaa-en: no train-"):
         load_triplets(str(tmp_path), ["qaa-en"])
+
+
+def test_rows_whose_chosen_equals_rejected_are_kept_for_the_nll_term():
+    """ALMA-R keeps them: with equal scores for all three systems, best and worst are the same translation."""
+    pairs = triplet_pairs([example(ref=0.5, gpt4=0.5, alma=0.5)], [("de", "en")], "kiwi_xcomet", seed=0)
+    assert len(pairs) == 1 and pairs["chosen"].iloc[0] == pairs["rejected"].iloc[0] == "Hello."
+
+
+def test_alma_r_keeps_its_own_prompt_without_chat_template():
+    from eax.preference import preference_rows, prompt_style
+
+    pairs = pd.DataFrame({"src_lang": ["de"], "trg_lang": ["en"], "src_text": ["Hallo."], "chosen": ["Hello."],
+                          "rejected": ["Hi."]})
+    assert prompt_style("alma_r") == "alma" and prompt_style("eaxt_eaxe") == "diverse"
+    rows = preference_rows(pairs, tokenizer=None, style="alma", prompt_seed=0)
+    assert rows["prompt"].tolist() == ["Translate this from German to English:\nGerman: Hallo.\nEnglish:"]
+
+
+@pytest.mark.parametrize("prompt, answer, expected", [
+    (list(range(300)), 100, list(range(44, 300))),  # 400 > 384: the prompt keeps its last 256 tokens
+    (list(range(300)), 80, list(range(300))),  # 380 fits: untouched, even over 256
+    (list(range(10)), 500, list(range(10))),  # a short prompt is never cut
+])
+def test_prompt_cap_keeps_the_end_only_when_the_pair_is_too_long(prompt, answer, expected):
+    from eax.preference import keep_prompt_end
+
+    assert keep_prompt_end(prompt, answer, max_length=384, max_prompt_length=256) == expected

@@ -4,7 +4,7 @@ import pytest
 from eax.generation import clean_output, length_sorted_batches
 from eax.languages import bleu_tokenizer
 from eax.metrics import score_direction
-from eax.tables import direction_group, group_means, to_markdown
+from eax.tables import direction_group, group_means, reward_model_row, to_markdown
 
 
 @pytest.mark.parametrize("lang, tokenizer", [("zh", "zh"), ("ko", "ko-mecab"), ("ja", "ja-mecab"), ("de", "13a"), ("qac", "zh")])
@@ -68,3 +68,17 @@ def test_latex_ablation_and_sweep_tables():
     scores = pd.DataFrame([("t", "m", "de", "fr", "chrf", 1.0)], columns=["testset", "model", "src_lang", "trg_lang",
                                                                          "metric", "score"])
     assert per_direction(scores, "chrf").columns.tolist() == ["testset", "model", "de2fr"]
+
+
+def test_main_table_leads_with_the_papers_pair_bleurt_then_comet():
+    scores = pd.DataFrame([{"testset": "t", "model": "sft", "src_lang": "de", "trg_lang": "fr", "metric": metric,
+                            "score": 1.0} for metric in ("chrf", "comet", "bleu", "bleurt")])
+    assert list(group_means(scores).columns) == ["testset", "model", "x2x bleurt", "x2x comet", "x2x chrf", "x2x bleu"]
+
+
+def test_reward_model_row_reads_the_held_out_figures():
+    history = [{"loss": 0.7, "step": 1}, {"loss": 0.5, "step": 2},
+               {"heldout_loss": 0.6, "heldout_accuracy": 0.75, "heldout_margin": 0.3, "heldout_pairs": 4}]
+    row = reward_model_row(history).iloc[0]
+    assert (row["held-out pairs"], row["held-out accuracy"], row["held-out margin"], row["final train loss"]) == (
+        4, 0.75, 0.3, 0.5)

@@ -59,7 +59,7 @@ def test_sft_trains_and_changes_the_weights(method, corpus, tiny_model, tmp_path
     rows = template_and_count(instruction_rows(corpus.head(16), seed=1), AutoTokenizer.from_pretrained(tiny_model))
     settings = {**SFT_SETTINGS, "method": method, "epochs": 1, "per_device_batch_size": 8, "save_steps": 100,
                 "logging_steps": 1}
-    trainer, _ = train_sft(str(tiny_model), rows, settings, tmp_path / "work", trust_remote_code=False)
+    trainer, _ = train_sft(str(tiny_model), rows, settings, tmp_path / "work", "chatml", trust_remote_code=False)
     assert trainer.state.global_step == 2
     assert any("loss" in entry for entry in trainer.state.log_history)
     trainer.model.save_pretrained(tmp_path / "out")
@@ -125,19 +125,6 @@ def test_unreachable_hub_for_comet_is_one_clear_error(monkeypatch):
         load_comet("Unbabel/XCOMET-XL", "evaluation.xcomet_model")
 
 
-def test_bleurt_without_its_package_says_how_to_install():
-    from eax.errors import UserInputError
-    from eax.metrics import DirectionSegments, score_directions
-
-    try:
-        import bleurt  # noqa: F401
-        pytest.skip("bleurt is installed here")
-    except ImportError:
-        pass
-    with pytest.raises(UserInputError, match="bleurt package is not installed \\(pip install"):
-        score_directions("bleurt", {("de", "en"): DirectionSegments(["a"], ["b"], ["c"])}, "BLEURT-20", "BLEURT-20")
-
-
 def seed_rows(corpus: pd.DataFrame) -> pd.DataFrame:
     rows = corpus[corpus["src_lang"] == "qaa"].head(6)
     return pd.DataFrame({"src_text": rows["src_text"], "ref_text": rows["trg_text"], "src_lang": "qaa",
@@ -148,11 +135,11 @@ def test_hf_sampling_gives_at_most_n_distinct_candidates_per_row(corpus, tiny_mo
     from eax.sampling import SamplingSettings, sample_candidates
 
     settings = SamplingSettings(n=4, temperature=1.0, top_p=1.0, max_new_tokens=8, batch_size=4, seed=0)
-    rows = sample_candidates(seed_rows(corpus), ["eaxt"], "hf", str(tiny_model), settings)["eaxt"]
+    rows = sample_candidates(seed_rows(corpus), ["eaxt"], "hf", str(tiny_model), settings, "chatml")["eaxt"]
     assert len(rows) == 6
     for candidates in rows["candidates"]:
         assert 1 <= len(candidates) <= 4 and len(set(candidates)) == len(candidates)
-    again = sample_candidates(seed_rows(corpus), ["eaxt"], "hf", str(tiny_model), settings)["eaxt"]
+    again = sample_candidates(seed_rows(corpus), ["eaxt"], "hf", str(tiny_model), settings, "chatml")["eaxt"]
     assert rows["candidates"].tolist() == again["candidates"].tolist()  # seeded
 
 
@@ -160,7 +147,7 @@ def test_one_call_samples_every_sampler_from_one_model_load(corpus, tiny_model):
     from eax.sampling import SamplingSettings, sample_candidates
 
     settings = SamplingSettings(n=2, temperature=1.0, top_p=1.0, max_new_tokens=6, batch_size=8, seed=0)
-    by_sampler = sample_candidates(seed_rows(corpus), ["eaxt", "direct"], "hf", str(tiny_model), settings)
+    by_sampler = sample_candidates(seed_rows(corpus), ["eaxt", "direct"], "hf", str(tiny_model), settings, "chatml")
     assert list(by_sampler) == ["eaxt", "direct"]
     for rows in by_sampler.values():
         assert rows["src_text"].tolist() == seed_rows(corpus)["src_text"].tolist()
@@ -172,7 +159,7 @@ def test_empty_shard_samples_to_an_empty_frame_with_the_schema(tiny_model):
 
     settings = SamplingSettings(n=2, temperature=1.0, top_p=1.0, max_new_tokens=4, batch_size=4, seed=0)
     empty = pd.DataFrame(columns=["src_text", "ref_text", "src_lang", "trg_lang", "ref_lang"])
-    rows = sample_candidates(empty, ["direct"], "hf", str(tiny_model), settings)["direct"]
+    rows = sample_candidates(empty, ["direct"], "hf", str(tiny_model), settings, "chatml")["direct"]
     assert rows.empty and list(rows.columns) == CANDIDATE_COLUMNS
 
 
@@ -188,7 +175,7 @@ def test_vllm_backend_without_vllm_is_a_clear_error(corpus, tiny_model):
         pass
     settings = SamplingSettings(n=2, temperature=1.0, top_p=1.0, max_new_tokens=4, batch_size=4, seed=0)
     with pytest.raises(UserInputError, match="vLLM is not installed"):
-        sample_candidates(seed_rows(corpus), ["eaxt"], "vllm", str(tiny_model), settings)
+        sample_candidates(seed_rows(corpus), ["eaxt"], "vllm", str(tiny_model), settings, "chatml")
 
 
 def test_zero_pairs_stop_training_naming_the_pair_file():
@@ -201,7 +188,7 @@ def test_zero_pairs_stop_training_naming_the_pair_file():
         require_pairs(pd.DataFrame(columns=PAIR_COLUMNS), path)
 
 
-@pytest.mark.parametrize("method", ["dpo", "cpo", "simpo"])
+@pytest.mark.parametrize("method", ["dpo", "orpo", "simpo", "cpo"])
 def test_preference_methods_train_and_log_accuracy(method, corpus, tiny_model, tmp_path):
     from eax.preference import train_preference
     from eax.training_log import final_preference_accuracy
@@ -211,10 +198,16 @@ def test_preference_methods_train_and_log_accuracy(method, corpus, tiny_model, t
                           "chosen": rows["trg_text"], "rejected": rows["src_text"]})
     settings = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["preference"][method]
     settings = {**settings, "epochs": 1, "per_device_batch_size": 4, "logging_steps": 1}
-    trainer, _ = train_preference(method, str(tiny_model), pairs, settings, tmp_path, False)
+    trainer, _ = train_preference(method, str(tiny_model), pairs, settings, tmp_path, "diverse", 114514, "chatml", False)
     assert trainer.state.global_step == 2
     assert final_preference_accuracy(trainer.state.log_history) is not None
     assert not hasattr(trainer.model, "peft_config") or not trainer.model.peft_config  # LoRA merged
+    args = trainer.args  # the recipe's LLaMA-Factory settings, as mapped onto trl (docs/faithfulness.md)
+    expected = {"dpo": {"beta": 0.4, "loss_type": ["sigmoid", "sft"], "loss_weights": [1.0, 2.0]},
+                "orpo": {"beta": pytest.approx(0.4 / 3)},
+                "simpo": {"beta": 0.4, "loss_type": "simpo", "cpo_alpha": 2.0, "simpo_gamma": 0.5},
+                "cpo": {"beta": 0.1, "loss_type": "sigmoid", "cpo_alpha": 1.0}}[method]
+    assert {key: getattr(args, key) for key in expected} == expected
 
 
 def test_reward_model_training_is_reproducible(corpus, tiny_model, tmp_path):
@@ -231,9 +224,28 @@ def test_reward_model_training_is_reproducible(corpus, tiny_model, tmp_path):
     weights = []
     for run in ("first", "second"):
         torch.rand(7)  # whatever ran before in the process must not matter
-        trainer, _ = train_reward_model(str(tiny_model), pairs, settings, tmp_path / run, False)
+        trainer, _ = train_reward_model(str(tiny_model), pairs, settings, tmp_path / run, "chatml", False)
         weights.append({key: value.clone() for key, value in trainer.model.state_dict().items()})
     assert all(torch.equal(weights[0][key], weights[1][key]) for key in weights[0])
+    held_out = [entry for entry in trainer.state.log_history if "heldout_accuracy" in entry]
+    assert len(held_out) == 1 and held_out[0]["heldout_pairs"] == 1  # 10% of 8 pairs, never trained on
+    assert {"heldout_margin", "heldout_loss"} <= held_out[0].keys()
+
+
+def test_held_out_split_is_seeded_and_sized_like_llama_factorys_val_size():
+    from datasets import Dataset
+
+    from eax.errors import UserInputError
+    from eax.preference import held_out_split
+
+    dataset = Dataset.from_dict({"n": list(range(100))})
+    train, held_out = held_out_split(dataset, 0.04, 42)
+    again = held_out_split(dataset, 0.04, 42)[1]
+    assert len(held_out) == 4 and len(train) == 96 and held_out["n"] == again["n"]
+    assert not set(held_out["n"]) & set(train["n"])
+    assert held_out_split(dataset, 0.0, 42) == (dataset, None)
+    with pytest.raises(UserInputError, match="reward_model.eval_fraction"):
+        held_out_split(Dataset.from_dict({"n": [1, 2]}), 0.04, 42)
 
 
 def test_rm_candidates_scored_with_comet_keep_their_row_shape(corpus, toy_comet):
@@ -243,7 +255,7 @@ def test_rm_candidates_scored_with_comet_keep_their_row_shape(corpus, toy_comet)
     rows = pd.DataFrame({"src_text": list(qaa["src_text"]), "ref_text": list(qaa["trg_text"]),
                          "candidates": [[qaa["trg_text"].iloc[0], "x"], [], ["y"]]})
     model = load_comet(str(toy_comet), "reward_data.comet_model")
-    scores = score_against_references(rows, "comet", 4, comet_model=model)
+    scores = score_against_references(rows, "comet", 4, metric_model=model)
     assert [len(row) for row in scores] == [2, 0, 1]
     expected = comet_scores(model, [rows["src_text"].iloc[0]], ["x"], [rows["ref_text"].iloc[0]], 4)
     assert scores[0][1] == pytest.approx(expected[0], abs=1e-4)  # each candidate against its own row's reference

@@ -9,8 +9,9 @@ from eax.pairs import (PAIR_COLUMNS, PairRule, best_vs_worst, build_pairs, count
 NAN = math.nan
 
 
-def test_dedupe_keeps_first_seen_order_and_drops_empty():
-    assert dedupe_candidates(["b", " a ", "b", "", "a", "c"]) == ["b", "a", "c"]
+def test_dedupe_keeps_first_seen_order_and_one_empty_candidate():
+    """The original keeps empty outputs as candidates (usually the loser)."""
+    assert dedupe_candidates(["b", " a ", "b", "", "a", "c", " "]) == ["b", "a", "", "c"]
 
 
 @pytest.mark.parametrize("candidates, scores, rule, expected", [

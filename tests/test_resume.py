@@ -42,7 +42,7 @@ def sft_job(tmp_path_factory):
     hp = {**yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["sft"], "epochs": 4,
           "per_device_batch_size": 4, "save_steps": SAVE_STEPS, "logging_steps": 1}
     return root, {"base": str(root / "base"), "data_path": str(root / "sft.parquet"), "hp": hp,
-                  "trust_remote_code": False}
+                  "chat_template": "chatml", "trust_remote_code": False}
 
 
 def run(arguments: dict, name: str, root: Path) -> subprocess.Popen:

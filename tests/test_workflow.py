@@ -32,6 +32,19 @@ def test_paper_dry_run_builds_without_the_hub(workflow_copy):
     assert {"download_hub_corpus", "download_flores", "train_sft"} <= set(jobs)
     assert "make_toy_world" not in jobs
     assert "gpu=8" in result.stdout  # train_sft asks for the paper's eight GPUs
+    assert jobs["train_preference"] == 7  # DPO on the four variants, ORPO, SimPO, ALMA-R's CPO
+    assert jobs["score_translations"] == 9 * 4  # BLEURT and COMET (the paper's pair), BLEU, chrF per model
+
+
+def test_llama2_paper_config_dry_run_builds(workflow_copy):
+    """The paper's headline model ships no chat template: `chatml` (the recipe's) must still plan every stage."""
+    import yaml
+
+    config = yaml.safe_load((workflow_copy / "config" / "paper.yaml").read_text())
+    config["model"]["base"] = "meta-llama/Llama-2-7b-hf"
+    (workflow_copy / "config" / "llama2.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    jobs = planned_jobs(workflow_copy, "--configfile", "config/llama2.yaml")
+    assert {"train_sft", "train_reward_model", "train_preference", "translate_testset"} <= set(jobs)
 
 
 GPU_RULES = {"train_sft", "train_reward_model", "train_preference", "sample_rm_candidates", "sample_x2x_candidates",
@@ -212,16 +225,53 @@ def test_demo_dpo_prefers_chosen_on_its_training_pairs(finished_demo):
 def test_demo_reward_model_loads_as_a_sequence_classifier(finished_demo):
     from eax.scoring import load_reward_model, reward_scores
 
-    model, tokenizer = load_reward_model(str(finished_demo / "results" / "models" / "rm"))
+    model, tokenizer = load_reward_model(str(finished_demo / "results" / "models" / "rm"), "chatml")
     scores = reward_scores(model, tokenizer, ["Translate the following text from English into Lumish:\nEnglish: Hi.\nLumish:"],
                            ["Na seto."], batch_size=1)
     assert len(scores) == 1
 
 
+def test_demo_reward_model_is_evaluated_on_held_out_pairs(finished_demo):
+    table = pd.read_csv(finished_demo / "results" / "tables" / "reward_model.csv")
+    pairs = len(pd.read_parquet(finished_demo / "results" / "rm" / "pairs.parquet"))
+    assert table["held-out pairs"].iloc[0] == round(0.1 * pairs)  # reward_model.eval_fraction of the toy config
+    assert 0 <= table["held-out accuracy"].iloc[0] <= 1
+
+
+def test_demo_trains_and_queries_every_model_in_chatml_with_the_originals_prompts(finished_demo):
+    from transformers import AutoTokenizer
+
+    from eax.chat import CHATML_TEMPLATE, IM_END
+    from eax.prompts import DIVERSE_TEMPLATES
+
+    for model in ("sft", "rm", *PREFERENCE_RUNS):
+        tokenizer = AutoTokenizer.from_pretrained(finished_demo / "results" / "models" / model)
+        assert tokenizer.chat_template == CHATML_TEMPLATE and tokenizer.eos_token == IM_END, model
+    sft = pd.read_parquet(finished_demo / "results" / "data" / "sft.parquet")
+    assert not sft["prompt"].str.contains("Translate the following text from").any()  # never the evaluation prompt
+    openings = {template.split("{")[0] for template in DIVERSE_TEMPLATES if not template.startswith("{")}
+    assert sum(prompt.removeprefix("<|im_start|>user\n").startswith(tuple(openings)) for prompt in sft["prompt"]) > 0
+
+
+def test_toy_bleurt_scores_a_published_system(finished_demo):
+    """BLEURT through its PyTorch port, for real: the toy world builds a tiny BLEURT and one scoring job uses it."""
+    def with_bleurt(config):
+        config["evaluation"]["metrics"].append("bleurt")
+        config["evaluation"]["bleurt_checkpoint"] = "toy"
+
+    config = write_config(finished_demo, "bleurt.yaml", with_bleurt)
+    target = "results/eval/toy_devtest/toy_published/scores/bleurt.csv"
+    result = snakemake(finished_demo, target, "--configfile", config, "--cores", "2")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    scores = pd.read_csv(finished_demo / target)
+    assert scores["signature"].str.contains("bleurt-pytorch:0.0.1").all()
+    assert scores["score"].notna().all()
+
+
 def test_demo_writes_tables_in_three_formats_and_figures(finished_demo):
     tables = finished_demo / "results" / "tables"
     per_direction = [f"per_direction/toy_devtest_{metric}" for metric in METRICS]
-    for name in ("main", "ablation", "margin_sweep", *per_direction):
+    for name in ("main", "ablation", "margin_sweep", "reward_model", *per_direction):
         for ext in ("md", "csv", "tex"):
             assert (tables / f"{name}.{ext}").stat().st_size > 0, (name, ext)
     assert "run toy" in (tables / "main.md").read_text()

@@ -7,7 +7,8 @@ import pandas as pd
 
 from eax.io import write_text
 from eax.runner import run_script
-from eax.tables import ablation, group_means, margin_sweep, per_direction, to_latex, to_markdown
+from eax.tables import ablation, group_means, margin_sweep, per_direction, reward_model_row, to_latex, to_markdown
+from eax.training_log import read_log_history
 
 
 def pair_total(path: str) -> int:
@@ -44,6 +45,8 @@ def main(snakemake) -> None:
         columns={"dpo x2x": f"dpo {x2x_column}"})
     write_table(grid, outputs(snakemake, "ablation"), "Sampler x scorer ablation (pairs at the main margin, DPO on them)",
                 params.run_name)
+    reward_model = reward_model_row(read_log_history(snakemake.input.reward_model_log))
+    write_table(reward_model, outputs(snakemake, "reward_model"), "Reward model on its held-out pairs", params.run_name)
     for testset in params.testsets:
         for metric in params.metrics:
             paths = {Path(path).suffix[1:]: path for path in snakemake.output.per_direction

@@ -15,7 +15,7 @@ def main(snakemake) -> None:
     seeds = pd.read_parquet(snakemake.input.seeds)
     settings = SamplingSettings(**{key: params.settings[key] for key in SamplingSettings.__dataclass_fields__})
     by_sampler = sample_candidates(seeds, params.samplers, params.settings["backend"], params.model, settings,
-                                   params.trust_remote_code)
+                                   params.chat_template, params.trust_remote_code)
     for path in snakemake.output.candidates:
         sampler = Path(path).parents[1].name  # .../candidates/{sampler}/{pair}/{shard}.parquet
         counts = by_sampler[sampler]["candidates"].map(len)

@@ -13,7 +13,7 @@ from eax.scoring import load_reward_model, score_with_reward_model
 def main(snakemake) -> None:
     params = snakemake.params
     candidates = {Path(path).parents[1].name: pd.read_parquet(path) for path in snakemake.input.candidates}
-    model, tokenizer = load_reward_model(params.reward_model, params.trust_remote_code)
+    model, tokenizer = load_reward_model(params.reward_model, params.chat_template, params.trust_remote_code)
     for path in snakemake.output.scores:
         sampler, scorer = Path(path).parents[1].name.split("_")  # .../{sampler}_{scorer}/{pair}/{shard}.parquet
         rows = candidates[sampler]

@@ -12,9 +12,11 @@ from eax.runner import run_script
 def main(snakemake) -> None:
     params = snakemake.params
     require_pairs(pd.read_parquet(snakemake.input.pairs), snakemake.input.pairs)
-    work_dir = prepare_work_dir(params.work_dir, {"hyperparameters": params.hyperparameters, "base": params.base})
+    work_dir = prepare_work_dir(params.work_dir, {"hyperparameters": params.hyperparameters, "base": params.base,
+                                                  "chat_template": params.chat_template})
     arguments = {"base": params.base, "pairs_path": snakemake.input.pairs, "hp": params.hyperparameters,
-                 "work_dir": str(work_dir), "trust_remote_code": params.trust_remote_code,
+                 "work_dir": str(work_dir), "chat_template": params.chat_template,
+                 "trust_remote_code": params.trust_remote_code,
                  "model_file": snakemake.output.model[0]}
     train("reward_model", arguments, int(snakemake.resources.gpu))
 

@@ -4,7 +4,7 @@ one {src}2{trg}.txt per direction in the hypotheses folder."""
 from eax.generation import TRANSLATION_BACKENDS
 from eax.io import atomic_dir, write_lines
 from eax.languages import pair_name, split_pair_name
-from eax.prompts import eval_prompt
+from eax.prompts import alma_prompt, eval_prompt
 from eax.runner import run_script
 from eax.testsets import load_directions
 
@@ -13,14 +13,16 @@ def main(snakemake) -> None:
     params = snakemake.params
     directions = [split_pair_name(pair) for pair in params.directions]
     segments = load_directions(params.format, params.root, params.split, directions)
+    prompt = alma_prompt if params.prompt_style == "alma" else eval_prompt  # ALMA-R keeps ALMA's prompt
     prompts, owners = [], []
     for src, trg in directions:
         for text in segments[src, trg][0]:
-            prompts.append(eval_prompt(src, trg, text))
+            prompts.append(prompt(src, trg, text))
             owners.append((src, trg))
     translate = TRANSLATION_BACKENDS[params.backend]
+    chat_template = None if params.prompt_style == "alma" else params.chat_template  # ALMA: plain-text prompts
     outputs = translate(params.model, prompts, params.batch_size, params.max_new_tokens, params.num_beams,
-                        params.trust_remote_code)
+                        chat_template, params.trust_remote_code)
     by_direction: dict[tuple[str, str], list[str]] = {direction: [] for direction in directions}
     for owner, text in zip(owners, outputs):
         by_direction[owner].append(text)

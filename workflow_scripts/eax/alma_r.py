@@ -5,8 +5,12 @@ Each row's `translation` struct holds, for a pair like `de-en`, the texts `de`, 
 kiwi_xcomet), a human label `Delta` (> 0: GPT-4 better than ALMA, < 0: worse, 0: no label) and
 `required_directions` ("" or e.g. "en-de" when the row serves one direction only).
 
-Fix of the original (fe1ixxu/ALMA `get_chosen_reject`): where a human label decides, the original returned the
-two systems' *scores* as chosen/rejected instead of their translations; here the translations are returned.
+Rows whose chosen equals rejected are kept, as ALMA-R keeps them: their preference term is zero, but they still
+feed CPO's NLL term on the chosen side.
+
+A bug of ALMA-R's release commit (fe1ixxu/ALMA 28997eb, `get_chosen_reject`) returned the two systems' *scores*
+as chosen/rejected where a human label decides; upstream fixed it in 3e7bc0f, and here the translations are
+returned, as the fixed code does.
 """
 
 from __future__ import annotations
@@ -49,8 +53,6 @@ def triplet_pairs(rows: list[dict], directions: list[tuple[str, str]], scorer: s
             if (src, trg) not in directions or (required and required != f"{src}-{trg}"):
                 continue
             chosen, rejected, chosen_score, rejected_score = chosen_rejected(example, trg, scorer)
-            if chosen == rejected:
-                continue
             records.append({"src_lang": src, "trg_lang": trg, "src_text": example[src], "ref_text": example[trg],
                             "chosen": chosen, "rejected": rejected, "chosen_score": chosen_score,
                             "rejected_score": rejected_score, "margin": chosen_score - rejected_score})

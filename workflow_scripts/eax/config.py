@@ -91,11 +91,28 @@ def _metric_model_errors(config: dict) -> list[str]:
         elif not Path(model).is_file() and (not HUB_ID.match(model) or model.endswith(".ckpt")):
             errors.append(f"config key `{key}`: {model} is neither an existing checkpoint file nor a hub id "
                           "(download e.g. Unbabel/wmt22-comet-da and give its checkpoints/model.ckpt)")
-    if config["reward_data"]["metric"] == "bleurt" and not config["reward_data"]["bleurt_checkpoint"]:
-        errors.append("config key `reward_data.bleurt_checkpoint`: set it (e.g. a BLEURT-20 folder) to score with bleurt")
-    if "bleurt" in evaluation["metrics"] and not evaluation["bleurt_checkpoint"]:
-        errors.append("config key `evaluation.bleurt_checkpoint`: set it (e.g. a BLEURT-20 folder) to evaluate with bleurt")
-    return errors
+    bleurt_users = [("reward_data.bleurt_checkpoint", config["reward_data"]["metric"] == "bleurt"),
+                    ("evaluation.bleurt_checkpoint", "bleurt" in evaluation["metrics"])]
+    for key, used in bleurt_users:
+        section, name = key.split(".")
+        checkpoint = config[section][name]
+        if used and not checkpoint:
+            errors.append(f"config key `{key}`: set it (toy, lucadiliello/BLEURT-20 or a local folder) to use bleurt")
+        elif used and checkpoint == "toy" and not toy_corpus:
+            errors.append(f"config key `{key}`: `toy` needs `corpus.source: toy`")
+        elif used and checkpoint != "toy" and not Path(checkpoint).is_dir() and not HUB_ID.match(checkpoint):
+            errors.append(f"config key `{key}`: {checkpoint} is neither an existing folder nor a hub id "
+                          "(lucadiliello/BLEURT-20)")
+    return errors + _threshold_errors(config["reward_data"])
+
+
+def _threshold_errors(reward_data: dict) -> list[str]:
+    """Pair thresholds belong to a metric: BLEURT-20's 20/70 mean nothing on COMET's or chrF's scale."""
+    metric = reward_data["metric"]
+    if metric in reward_data["thresholds"]:
+        return []
+    return [f"config key `reward_data.thresholds`: no thresholds for `{metric}` (reward_data.metric); thresholds "
+            f"belong to a metric, and those given ({', '.join(sorted(reward_data['thresholds']))}) do not carry over"]
 
 
 def _preference_errors(config: dict) -> list[str]:
@@ -109,6 +126,9 @@ def _preference_errors(config: dict) -> list[str]:
         if run["data"] != "alma_r" and run["data"] not in variants:
             errors.append(f"config key `preference.runs.{index}.data`: {run['data']!r} is not a variant of "
                           f"x2x.samplers x x2x.scorers ({', '.join(sorted(variants))})")
+    cpo = config["preference"]["cpo"]
+    if cpo["max_prompt_length"] is not None and cpo["max_prompt_length"] >= cpo["max_length"]:
+        errors.append("config key `preference.cpo.max_prompt_length`: must be below preference.cpo.max_length")
     for name in config["alma_r"]["configs"]:
         unknown = [code for code in name.split("-") if code not in LANGUAGES]
         if unknown:

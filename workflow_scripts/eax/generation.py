@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from tqdm import tqdm
 
+from eax.chat import as_chat, stop_token_ids, use_chat_model, use_chat_template
 from eax.errors import UserInputError
 from eax.weights import LOAD_OPTIONS, checked_model_path
 
@@ -25,16 +26,16 @@ def clean_output(text: str, stop_texts: tuple[str, ...] = ()) -> str:
     return "; ".join(part.strip() for part in text.strip().splitlines() if part.strip())
 
 
-def load_causal_lm(path: str, trust_remote_code: bool = False):
+def load_causal_lm(path: str, chat_template: str, trust_remote_code: bool = False):
+    """A causal LM for decoding (left padding), speaking `chat_template` (eax.chat)."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=trust_remote_code, padding_side="left")
-    if tokenizer.pad_token is None:
-        tokenizer.pad_token = tokenizer.eos_token
     dtype = torch.bfloat16 if torch.cuda.is_available() else torch.float32
     model = AutoModelForCausalLM.from_pretrained(checked_model_path(path), trust_remote_code=trust_remote_code, dtype=dtype,
                                                  **LOAD_OPTIONS)
+    use_chat_model(model, tokenizer, chat_template, path)
     model.to("cuda" if torch.cuda.is_available() else "cpu").eval()
     return model, tokenizer
 
@@ -47,7 +48,7 @@ def generate(model, tokenizer, prompts: list[str], batch_size: int, max_new_toke
 
     encoded = tokenizer(prompts, add_special_tokens=False)["input_ids"]
     outputs: list[list[str]] = [[] for _ in prompts]
-    stop_texts = tuple(t for t in (tokenizer.eos_token, tokenizer.pad_token) if t)
+    stop_texts = stop_strings(tokenizer)
     torch.manual_seed(seed)
     batches = list(length_sorted_batches([len(ids) for ids in encoded], batch_size))
     for batch in tqdm(batches, desc=desc, mininterval=5, disable=not progress):
@@ -63,7 +64,7 @@ def generate(model, tokenizer, prompts: list[str], batch_size: int, max_new_toke
                 top_p=top_p if do_sample else None,
                 top_k=None,
                 pad_token_id=tokenizer.pad_token_id,
-                eos_token_id=tokenizer.eos_token_id,
+                eos_token_id=stop_token_ids(tokenizer),
             )
         texts = tokenizer.batch_decode(generated[:, inputs["input_ids"].shape[1]:], skip_special_tokens=False)
         for k, text in enumerate(texts):
@@ -81,31 +82,32 @@ def load_vllm(model_path: str, seed: int, trust_remote_code: bool, config_key: s
     return LLM(model=model_path, seed=seed, trust_remote_code=trust_remote_code)
 
 
-def vllm_stop_texts(tokenizer) -> tuple[str, ...]:
-    return tuple(token for token in (tokenizer.eos_token, tokenizer.pad_token) if token)
+def stop_strings(tokenizer) -> tuple[str, ...]:
+    """Texts an output is cut at: the stop tokens and the pad token, as text."""
+    stops = [tokenizer.convert_ids_to_tokens(token) for token in stop_token_ids(tokenizer)]
+    return tuple(dict.fromkeys(token for token in (*stops, tokenizer.pad_token) if token))
 
 
 def translate_hf(model_path: str, prompts: list[str], batch_size: int, max_new_tokens: int, num_beams: int,
-                 trust_remote_code: bool) -> list[str]:
-    """Greedy (num_beams 1) or beam-search translations of untemplated prompts, in input order."""
-    from eax.prompts import as_chat
-
-    model, tokenizer = load_causal_lm(model_path, trust_remote_code)
-    templated = [as_chat(tokenizer, prompt) for prompt in prompts]
+                 chat_template: str | None, trust_remote_code: bool) -> list[str]:
+    """Greedy (num_beams 1) or beam-search translations of untemplated prompts, in input order; `chat_template`
+    None sends the prompts as plain text (ALMA's way)."""
+    model, tokenizer = load_causal_lm(model_path, chat_template or "model", trust_remote_code)
+    templated = [as_chat(tokenizer, prompt) for prompt in prompts] if chat_template else prompts
     return [texts[0] for texts in generate(model, tokenizer, templated, batch_size, max_new_tokens, num_beams=num_beams,
                                            desc="translate")]
 
 
 def translate_vllm(model_path: str, prompts: list[str], batch_size: int, max_new_tokens: int, num_beams: int,
-                   trust_remote_code: bool) -> list[str]:
+                   chat_template: str | None, trust_remote_code: bool) -> list[str]:
     """The same decoding on vLLM: temperature 0 (greedy), or its beam search when num_beams > 1. vLLM schedules
     its own batches, so batch_size is not used."""
-    from eax.prompts import as_chat
-
     llm = load_vllm(model_path, 0, trust_remote_code, "evaluation.backend")
     tokenizer = llm.get_tokenizer()
-    templated = [as_chat(tokenizer, prompt) for prompt in prompts]
-    stops = vllm_stop_texts(tokenizer)
+    if chat_template:
+        use_chat_template(tokenizer, chat_template, model_path)
+    templated = [as_chat(tokenizer, prompt) for prompt in prompts] if chat_template else prompts
+    stops = stop_strings(tokenizer)
     if num_beams > 1:
         from vllm.sampling_params import BeamSearchParams
 
@@ -116,7 +118,7 @@ def translate_vllm(model_path: str, prompts: list[str], batch_size: int, max_new
         return [clean_output(tokenizer.decode(tokens), stops) for tokens in best]
     from vllm import SamplingParams
 
-    results = llm.generate(templated, SamplingParams(temperature=0.0, max_tokens=max_new_tokens))
+    results = llm.generate(templated, SamplingParams(temperature=0.0, max_tokens=max_new_tokens, stop=list(stops)))
     return [clean_output(result.outputs[0].text, stops) for result in results]
 
 

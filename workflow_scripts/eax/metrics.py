@@ -69,16 +69,19 @@ def package_version(name: str) -> str:
 
 def model_signature(metric: str, model_name: str) -> str:
     """sacrebleu-style: what was scored with, so a table's number can be traced and compared."""
-    package = "bleurt" if metric == "bleurt" else "unbabel-comet"
+    package = "bleurt-pytorch" if metric == "bleurt" else "unbabel-comet"
     return f"{metric}|model:{model_name}|{package}:{package_version(package)}|system:mean-x100"
 
 
 def segment_scores(metric: str, model_path: str, segments: DirectionSegments, batch_size: int) -> list[float]:
     """Segment scores x100 of one metric model over all segments (one model load, one batched pass)."""
-    from eax.scoring import bleurt_scores, comet_scores, load_comet
+    from eax.scoring import comet_scores, load_comet
 
     if metric == "bleurt":
-        return bleurt_scores(model_path, segments.hypotheses, segments.references, "evaluation.bleurt_checkpoint")
+        from eax.bleurt import bleurt_scores, load_bleurt
+
+        model, tokenizer = load_bleurt(model_path, "evaluation.bleurt_checkpoint")
+        return bleurt_scores(model, tokenizer, segments.references, segments.hypotheses, batch_size)
     model = load_comet(model_path, f"evaluation.{metric}_model")
     return comet_scores(model, segments.sources, segments.hypotheses, segments.references, batch_size)
 

@@ -25,13 +25,9 @@ class PairRule:
 
 
 def dedupe_candidates(candidates: list[str]) -> list[str]:
-    """Drop empty and repeated candidates, keeping first-seen order (the original's `set()` was hash-ordered)."""
-    seen: dict[str, None] = {}
-    for candidate in candidates:
-        text = candidate.strip()
-        if text and text not in seen:
-            seen[text] = None
-    return list(seen)
+    """Drop repeated candidates, keeping first-seen order (the original's `set()` was hash-ordered). An empty
+    output stays a candidate, once, as in the original: it is scored like any other and is usually the loser."""
+    return list(dict.fromkeys(candidate.strip() for candidate in candidates))
 
 
 def _usable(scores: list[float], rule: PairRule) -> list[int]:

@@ -1,4 +1,10 @@
-"""Preference training with trl: the reward model (RewardTrainer), DPO with the SFT term, CPO and SimPO."""
+"""Preference training with trl: the reward model (RewardTrainer), DPO with the SFT term, ORPO, SimPO and CPO.
+
+How each method maps to the recipe's LLaMA-Factory losses (`pref_loss`, `pref_beta`, `pref_ftx`) is in
+docs/faithfulness.md; in short: `dpo` = trl DPO `loss_type [sigmoid, sft]` with weights `[1, pref_ftx]`; `simpo`
+= trl CPO `loss_type simpo` with `cpo_alpha = pref_ftx`; `orpo` = trl ORPO with `beta / (1 + pref_ftx)` (the
+same loss up to a constant factor, which Adam ignores); `cpo` = ALMA-R's CPO (`loss_type sigmoid`, `cpo_alpha`).
+"""
 
 from __future__ import annotations
 
@@ -6,29 +12,64 @@ from pathlib import Path
 
 import pandas as pd
 
+from eax.chat import as_chat, use_chat_model
 from eax.errors import UserInputError
-from eax.prompts import as_chat, diverse_prompts, eval_prompt
+from eax.prompts import alma_prompt, diverse_prompts, eval_prompt
 from eax.training import (last_checkpoint, load_policy, lora_config, merged, save_trained, seed_everything,
                            training_arguments)
 from eax.training_log import final_preference_accuracy
 from eax.weights import LOAD_OPTIONS, checked_model_path
 
-METHODS = ("dpo", "cpo", "simpo")
+METHODS = ("dpo", "orpo", "simpo", "cpo")
+PROMPT_STYLES = ("diverse", "eval", "alma")  # policy data; the reward model; ALMA-R (plain text, no chat template)
+ALMA_R_DATA = "alma_r"
 
 
-def preference_rows(pairs: pd.DataFrame, tokenizer, seed: int, diverse: bool = True) -> pd.DataFrame:
-    """trl's standard preference format: a chat-templated prompt, and the chosen/rejected answers as plain text.
+def prompt_style(data: str) -> str:
+    """How a policy trained on `data` is prompted, in training and evaluation: ALMA-R data keeps ALMA's own
+    prompt without chat template, as released; everything else the recipe's diverse prompts in the chat template
+    (evaluated with the evaluation prompt)."""
+    return "alma" if data == ALMA_R_DATA else "diverse"
 
-    Policy training uses the recipe's diverse prompts; the reward model sees the evaluation prompt, the one it
-    is queried with when scoring.
+
+def preference_rows(pairs: pd.DataFrame, tokenizer, style: str, prompt_seed: int) -> pd.DataFrame:
+    """trl's standard preference format: the prompt as text, chosen/rejected answers as plain text.
+
+    `diverse`: the recipe's drawn templates in the chat template (policy training; drawn over the pair file in
+    its order, as the original's pair-instruction script does); `eval`: the evaluation prompt in the chat
+    template (the reward model, which is queried with it); `alma`: ALMA's prompt with no chat template (ALMA-R).
     """
     triples = list(zip(pairs["src_lang"], pairs["trg_lang"], pairs["src_text"]))
-    instructions = diverse_prompts(triples, seed) if diverse else [eval_prompt(*triple) for triple in triples]
-    return pd.DataFrame({
-        "prompt": [as_chat(tokenizer, text) for text in instructions],
-        "chosen": pairs["chosen"].to_numpy(),
-        "rejected": pairs["rejected"].to_numpy(),
-    })
+    if style == "diverse":
+        prompts = [as_chat(tokenizer, text) for text in diverse_prompts(triples, prompt_seed)]
+    elif style == "eval":
+        prompts = [as_chat(tokenizer, eval_prompt(*triple)) for triple in triples]
+    elif style == "alma":
+        prompts = [alma_prompt(*triple) for triple in triples]
+    else:
+        raise ValueError(f"unknown prompt style {style!r}; use one of {PROMPT_STYLES}")
+    return pd.DataFrame({"prompt": prompts, "chosen": pairs["chosen"].to_numpy(),
+                         "rejected": pairs["rejected"].to_numpy()})
+
+
+def keep_prompt_end(prompt_ids: list[int], longest_answer: int, max_length: int, max_prompt_length: int) -> list[int]:
+    """ALMA-R's prompt cap (trl 0.7's `truncation_mode="keep_end"`): only when prompt + the longer answer exceed
+    `max_length` is the prompt cut to its last `max_prompt_length` tokens."""
+    if len(prompt_ids) + longest_answer <= max_length:
+        return prompt_ids
+    return prompt_ids[-max_prompt_length:]
+
+
+def cap_prompts(rows: pd.DataFrame, tokenizer, max_length: int, max_prompt_length: int) -> pd.DataFrame:
+    """`keep_prompt_end` on every row (trl 1.x's CPO trainer no longer caps prompts itself)."""
+    def capped(row) -> str:
+        ids = tokenizer(row.prompt, add_special_tokens=False)["input_ids"]
+        answers = tokenizer([row.chosen, row.rejected], add_special_tokens=False)["input_ids"]
+        longest = max(map(len, answers))
+        kept = keep_prompt_end(ids, longest + 1, max_length, max_prompt_length)  # + 1: the appended eos
+        return row.prompt if len(kept) == len(ids) else tokenizer.decode(kept)
+
+    return rows.assign(prompt=[capped(row) for row in rows.itertuples(index=False)])
 
 
 def require_pairs(pairs: pd.DataFrame, path: str) -> None:
@@ -44,8 +85,32 @@ def _dataset(rows: pd.DataFrame):
     return Dataset.from_pandas(rows, preserve_index=False)
 
 
-def train_reward_model(model_path: str, pairs: pd.DataFrame, hp: dict, work_dir: Path, trust_remote_code: bool):
-    """A sequence-classification reward model initialised from the SFT model (one output, the reward)."""
+def held_out_split(dataset, fraction: float, seed: int):
+    """(train, held-out) as LLaMA-Factory's `val_size` splits (datasets' `train_test_split`); no held-out at 0."""
+    if fraction <= 0:
+        return dataset, None
+    if round(fraction * len(dataset)) < 1 or round(fraction * len(dataset)) >= len(dataset):
+        raise UserInputError(f"config key `reward_model.eval_fraction`: {fraction} of {len(dataset)} RM pairs leaves "
+                             "no held-out pair or no training pair")
+    split = dataset.train_test_split(test_size=fraction, seed=seed)
+    return split["train"], split["test"]
+
+
+def record_held_out(history: list[dict], n_pairs: int) -> None:
+    """Name the held-out evaluation's metrics: trl logs them as `eval_accuracy`/`eval_margin` beside our
+    `heldout_loss`; they become `heldout_accuracy`/`heldout_margin` (mean chosen-minus-rejected reward)."""
+    for entry in history:
+        if "heldout_loss" in entry:
+            for key in ("accuracy", "margin"):
+                if f"eval_{key}" in entry:
+                    entry[f"heldout_{key}"] = entry.pop(f"eval_{key}")
+            entry["heldout_pairs"] = n_pairs
+
+
+def train_reward_model(model_path: str, pairs: pd.DataFrame, hp: dict, work_dir: Path, chat_template: str,
+                       trust_remote_code: bool):
+    """A sequence-classification reward model initialised from the SFT model (one output, the reward), trained
+    on all but a seeded `eval_fraction` of the pairs and evaluated on those."""
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
     from trl import RewardConfig, RewardTrainer
 
@@ -53,15 +118,17 @@ def train_reward_model(model_path: str, pairs: pd.DataFrame, hp: dict, work_dir:
     tokenizer = AutoTokenizer.from_pretrained(model_path, trust_remote_code=trust_remote_code)
     model = AutoModelForSequenceClassification.from_pretrained(checked_model_path(model_path), num_labels=1,
                                                                trust_remote_code=trust_remote_code, **LOAD_OPTIONS)
-    model.config.pad_token_id = tokenizer.pad_token_id
-    dataset = _dataset(preference_rows(pairs, tokenizer, hp["seed"], diverse=False))
+    use_chat_model(model, tokenizer, chat_template, model_path)
+    dataset = _dataset(preference_rows(pairs, tokenizer, "eval", 0))
+    train, held_out = held_out_split(dataset, hp["eval_fraction"], hp["seed"])
     config = RewardConfig(**training_arguments(hp, work_dir), max_length=hp["max_length"],
                           center_rewards_coefficient=hp["center_rewards_coefficient"])
-    trainer = RewardTrainer(model=model, args=config, train_dataset=dataset, eval_dataset=dataset,
-                            processing_class=tokenizer,
+    trainer = RewardTrainer(model=model, args=config, train_dataset=train, processing_class=tokenizer,
                             peft_config=lora_config(hp["lora"]) if hp["method"] == "lora" else None)
     trainer.train(resume_from_checkpoint=last_checkpoint(work_dir))
-    trainer.evaluate(metric_key_prefix="final_train")
+    if held_out is not None:
+        trainer.evaluate(eval_dataset=held_out, metric_key_prefix="heldout")
+        record_held_out(trainer.state.log_history, len(held_out))
     trainer.model = merged(trainer.model)
     return trainer, tokenizer
 
@@ -78,25 +145,43 @@ def _dpo_trainer(model, tokenizer, dataset, hp: dict, work_dir: Path):
                       peft_config=lora_config(hp["lora"]) if hp["method"] == "lora" else None)
 
 
+def _orpo_trainer(model, tokenizer, dataset, hp: dict, work_dir: Path):
+    from trl.experimental.orpo import ORPOConfig, ORPOTrainer
+
+    config = ORPOConfig(**training_arguments(hp, work_dir), beta=hp["beta"] / (1 + hp["pref_ftx"]),
+                        max_length=hp["max_length"])
+    return ORPOTrainer(model=model, args=config, train_dataset=dataset, eval_dataset=dataset,
+                       processing_class=tokenizer, peft_config=lora_config(hp["lora"]) if hp["method"] == "lora" else None)
+
+
 def _cpo_trainer(model, tokenizer, dataset, hp: dict, work_dir: Path, simpo: bool):
     from trl.experimental.cpo import CPOConfig, CPOTrainer
 
-    extra = {"loss_type": "simpo", "cpo_alpha": 0.0, "simpo_gamma": hp["simpo_gamma"]} if simpo else {
+    extra = {"loss_type": "simpo", "cpo_alpha": hp["pref_ftx"], "simpo_gamma": hp["simpo_gamma"]} if simpo else {
         "loss_type": "sigmoid", "cpo_alpha": hp["cpo_alpha"]}
     config = CPOConfig(**training_arguments(hp, work_dir), beta=hp["beta"], max_length=hp["max_length"], **extra)
     return CPOTrainer(model=model, args=config, train_dataset=dataset, eval_dataset=dataset, processing_class=tokenizer,
                       peft_config=lora_config(hp["lora"]) if hp["method"] == "lora" else None)
 
 
-def train_preference(method: str, model_path: str, pairs: pd.DataFrame, hp: dict, work_dir: Path,
-                     trust_remote_code: bool):
+def policy_rows(pairs: pd.DataFrame, tokenizer, hp: dict, style: str, prompt_seed: int) -> pd.DataFrame:
+    rows = preference_rows(pairs, tokenizer, style, prompt_seed)
+    if hp.get("max_prompt_length"):
+        rows = cap_prompts(rows, tokenizer, hp["max_length"], hp["max_prompt_length"])
+    return rows
+
+
+def train_preference(method: str, model_path: str, pairs: pd.DataFrame, hp: dict, work_dir: Path, style: str,
+                     prompt_seed: int, chat_template: str, trust_remote_code: bool):
     """Train the policy on (prompt, chosen, rejected) by `method`; afterwards evaluate it on its training pairs
     (logged as `final_train_*`, e.g. `final_train_rewards/accuracies`)."""
     seed_everything(hp["seed"])
-    model, tokenizer = load_policy(model_path, trust_remote_code)
-    dataset = _dataset(preference_rows(pairs, tokenizer, hp["seed"]))
+    model, tokenizer = load_policy(model_path, chat_template, trust_remote_code)
+    dataset = _dataset(policy_rows(pairs, tokenizer, hp, style, prompt_seed))
     if method == "dpo":
         trainer = _dpo_trainer(model, tokenizer, dataset, hp, work_dir)
+    elif method == "orpo":
+        trainer = _orpo_trainer(model, tokenizer, dataset, hp, work_dir)
     elif method in ("cpo", "simpo"):
         trainer = _cpo_trainer(model, tokenizer, dataset, hp, work_dir, simpo=method == "simpo")
     else:
@@ -107,18 +192,20 @@ def train_preference(method: str, model_path: str, pairs: pd.DataFrame, hp: dict
     return trainer, tokenizer
 
 
-def run_reward_model(base: str, pairs_path: str, hp: dict, work_dir: str, trust_remote_code: bool,
-                     model_file: str) -> None:
+def run_reward_model(base: str, pairs_path: str, hp: dict, work_dir: str, chat_template: str,
+                     trust_remote_code: bool, model_file: str) -> None:
     """Rule train_reward_model's work, in-process or on every rank of a multi-GPU launch (eax.distributed)."""
-    trainer, tokenizer = train_reward_model(base, pd.read_parquet(pairs_path), hp, Path(work_dir), trust_remote_code)
+    trainer, tokenizer = train_reward_model(base, pd.read_parquet(pairs_path), hp, Path(work_dir), chat_template,
+                                            trust_remote_code)
     save_trained(trainer, tokenizer, model_file, Path(work_dir))
 
 
-def run_preference(method: str, base: str, pairs_path: str, hp: dict, work_dir: str, trust_remote_code: bool,
-                   model_file: str) -> None:
+def run_preference(method: str, base: str, pairs_path: str, hp: dict, work_dir: str, style: str, prompt_seed: int,
+                   chat_template: str, trust_remote_code: bool, model_file: str) -> None:
     """Rule train_preference's work, in-process or on every rank of a multi-GPU launch (eax.distributed)."""
     pairs = pd.read_parquet(pairs_path)
-    trainer, tokenizer = train_preference(method, base, pairs, hp, Path(work_dir), trust_remote_code)
+    trainer, tokenizer = train_preference(method, base, pairs, hp, Path(work_dir), style, prompt_seed, chat_template,
+                                          trust_remote_code)
     if trainer.is_world_process_zero():
         print(f"{len(pairs)} pairs, final preference accuracy on them: "
               f"{final_preference_accuracy(trainer.state.log_history)}")

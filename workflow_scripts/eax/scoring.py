@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from eax.errors import UserInputError
-from eax.prompts import as_chat, eval_prompt
+from eax.chat import as_chat, use_chat_model
+from eax.prompts import eval_prompt
 from eax.weights import LOAD_OPTIONS, checked_model_path
 
 SCORERS = ("eaxe", "direct")
@@ -71,18 +72,6 @@ def comet_scores(model, sources: list[str], hypotheses: list[str], references: l
     return [100 * score for score in output.scores]
 
 
-def bleurt_scores(checkpoint: str | None, hypotheses: list[str], references: list[str], config_key: str) -> list[float]:
-    try:
-        from bleurt import score as bleurt_score
-    except ImportError:
-        raise UserInputError("BLEURT is asked for but the bleurt package is not installed (pip install "
-                             "git+https://github.com/google-research/bleurt); use comet or chrf") from None
-    if not checkpoint or not Path(checkpoint).is_dir():
-        raise UserInputError(f"{config_key}: BLEURT checkpoint folder {checkpoint} does not exist; download "
-                             "BLEURT-20 (https://storage.googleapis.com/bleurt-oss-21/BLEURT-20.zip) and unzip it")
-    return [100 * s for s in bleurt_score.BleurtScorer(checkpoint).score(references=references, candidates=hypotheses)]
-
-
 def scorer_prompt(scorer: str, row) -> str:
     """EAxE: the English reference stands in as the source; direct: the x source itself."""
     if scorer == "eaxe":
@@ -92,22 +81,34 @@ def scorer_prompt(scorer: str, row) -> str:
     raise ValueError(f"unknown scorer {scorer!r}; use one of {SCORERS}")
 
 
-def load_reward_model(path: str, trust_remote_code: bool = False):
+def load_reward_model(path: str, chat_template: str, trust_remote_code: bool = False):
+    """A sequence-classification reward model (right padding), speaking `chat_template` (eax.chat)."""
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=trust_remote_code, padding_side="right")
-    if tokenizer.pad_token is None:
-        tokenizer.pad_token = tokenizer.eos_token
     model = AutoModelForSequenceClassification.from_pretrained(checked_model_path(path), trust_remote_code=trust_remote_code,
                                                                **LOAD_OPTIONS)
-    model.config.pad_token_id = tokenizer.pad_token_id
+    use_chat_model(model, tokenizer, chat_template, path)
     model.to("cuda" if torch.cuda.is_available() else "cpu").eval()
     return model, tokenizer
 
 
+def values_at_last_token(model, input_ids, attention_mask):
+    """The reward head's value at each row's last real token (`attention_mask.sum() - 1`, right padding).
+
+    Read from the per-token head output, as the original's value head is read, rather than from the
+    classifier's own pooling: that pools at the last token that is not the pad token, so where pad equals eos
+    (Qwen2.5's tokenizer) it would skip the appended eos and read the candidate's last word instead.
+    """
+    hidden = model.base_model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+    values = model.score(hidden)[..., 0]
+    last = attention_mask.sum(dim=-1, keepdim=True) - 1
+    return values.gather(-1, last)[:, 0]
+
+
 def reward_scores(model, tokenizer, prompts: list[str], completions: list[str], batch_size: int) -> list[float]:
-    """The reward head's value at the last token of `chat(prompt) + completion + eos`, as the RM was trained."""
+    """The reward at the end-of-turn token of `chat(prompt) + completion + eos`, where the RM was trained."""
     import torch
 
     texts = [as_chat(tokenizer, prompt) + completion + tokenizer.eos_token for prompt, completion in zip(prompts, completions)]
@@ -116,7 +117,7 @@ def reward_scores(model, tokenizer, prompts: list[str], completions: list[str], 
         batch = tokenizer(texts[start:start + batch_size], add_special_tokens=False, padding=True,
                           return_tensors="pt").to(model.device)
         with torch.inference_mode():
-            scores += model(**batch).logits[:, 0].float().tolist()
+            scores += values_at_last_token(model, batch["input_ids"], batch["attention_mask"]).float().tolist()
     return scores
 
 
@@ -127,17 +128,30 @@ def score_with_reward_model(rows: pd.DataFrame, scorer: str, model, tokenizer, b
     return regroup(owners, flat, len(rows))
 
 
-def score_against_references(rows: pd.DataFrame, metric: str, batch_size: int, comet_model=None,
-                             bleurt_checkpoint: str | None = None) -> list[list[float]]:
+def load_reference_metric(metric: str, comet_model: str, bleurt_checkpoint: str | None):
+    """The model a reference metric scores with (None for chrF): COMET, or BLEURT's (model, tokenizer)."""
+    if metric == "comet":
+        return load_comet(comet_model, "reward_data.comet_model")
+    if metric == "bleurt":
+        from eax.bleurt import load_bleurt
+
+        return load_bleurt(bleurt_checkpoint, "reward_data.bleurt_checkpoint")
+    return None
+
+
+def score_against_references(rows: pd.DataFrame, metric: str, batch_size: int, metric_model=None) -> list[list[float]]:
+    """Every candidate scored against its row's reference, 0-100; `metric_model` from `load_reference_metric`."""
     owners, texts = flatten(rows["candidates"])
     references = [rows["ref_text"].iloc[i] for i in owners]
     sources = [rows["src_text"].iloc[i] for i in owners]
     if metric == "chrf":
         flat = chrf_scores(texts, references)
     elif metric == "comet":
-        flat = comet_scores(comet_model, sources, texts, references, batch_size)
+        flat = comet_scores(metric_model, sources, texts, references, batch_size)
     elif metric == "bleurt":
-        flat = bleurt_scores(bleurt_checkpoint, texts, references, "reward_data.bleurt_checkpoint")
+        from eax.bleurt import bleurt_scores
+
+        flat = bleurt_scores(*metric_model, references, texts, batch_size)
     else:
         raise ValueError(f"unknown metric {metric!r}; use one of {REFERENCE_METRICS}")
     return regroup(owners, flat, len(rows))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from eax.chat import as_chat
 from eax.errors import UserInputError
 from eax.prompts import diverse_prompts
 from eax.training import (last_checkpoint, load_policy, lora_config, merged, save_trained, seed_everything,
@@ -36,15 +37,14 @@ def within_length(n_tokens: pd.Series, max_tokens: int | None) -> pd.Series:
 
 def template_and_count(rows: pd.DataFrame, tokenizer) -> pd.DataFrame:
     """Wrap each prompt in the chat template and count prompt + answer + end-of-turn tokens."""
-    from eax.prompts import as_chat
-
     templated = [as_chat(tokenizer, prompt) for prompt in rows["prompt"]]
     full = [f"{prompt}{answer}{tokenizer.eos_token}" for prompt, answer in zip(templated, rows["completion"])]
     lengths = [len(ids) for ids in tokenizer(full, add_special_tokens=False)["input_ids"]]
     return rows.assign(prompt=templated, n_tokens=lengths)[SFT_COLUMNS]
 
 
-def train_sft(model_path: str, data: pd.DataFrame, hp: dict, work_dir: Path, trust_remote_code: bool):
+def train_sft(model_path: str, data: pd.DataFrame, hp: dict, work_dir: Path, chat_template: str,
+              trust_remote_code: bool):
     """Fine-tune with trl's SFTTrainer on prompt/completion rows (loss on the completion only).
 
     Returns the trainer, whose model is merged (LoRA) and ready to save, and whose log history holds the curve.
@@ -55,7 +55,7 @@ def train_sft(model_path: str, data: pd.DataFrame, hp: dict, work_dir: Path, tru
     if data.empty:
         raise UserInputError("the SFT data is empty: check the corpus and `data.max_tokens`")
     seed_everything(hp["seed"])
-    model, tokenizer = load_policy(model_path, trust_remote_code)
+    model, tokenizer = load_policy(model_path, chat_template, trust_remote_code)
     config = SFTConfig(
         **training_arguments(hp, work_dir),
         max_length=hp["max_length"],
@@ -75,7 +75,9 @@ def train_sft(model_path: str, data: pd.DataFrame, hp: dict, work_dir: Path, tru
     return trainer, tokenizer
 
 
-def run_sft(base: str, data_path: str, hp: dict, work_dir: str, trust_remote_code: bool, model_file: str) -> None:
+def run_sft(base: str, data_path: str, hp: dict, work_dir: str, chat_template: str, trust_remote_code: bool,
+            model_file: str) -> None:
     """Rule train_sft's work, in-process or on every rank of a multi-GPU launch (eax.distributed)."""
-    trainer, tokenizer = train_sft(base, pd.read_parquet(data_path), hp, Path(work_dir), trust_remote_code)
+    trainer, tokenizer = train_sft(base, pd.read_parquet(data_path), hp, Path(work_dir), chat_template,
+                                   trust_remote_code)
     save_trained(trainer, tokenizer, model_file, Path(work_dir))

@@ -8,6 +8,13 @@ import pandas as pd
 from eax.languages import PIVOT
 
 GROUP_ORDER = ["en2x", "x2en", "x2x"]
+PAPER_METRICS = ("bleurt", "comet")  # the paper reports "BLEURT / COMET": tables lead with them when present
+
+
+def metric_order(metrics) -> list[str]:
+    """The paper's pair first, then the other metrics in their given order."""
+    metrics = list(dict.fromkeys(metrics))
+    return [m for m in PAPER_METRICS if m in metrics] + [m for m in metrics if m not in PAPER_METRICS]
 
 
 def direction_group(src: str, trg: str) -> str:
@@ -21,7 +28,7 @@ def group_means(scores: pd.DataFrame) -> pd.DataFrame:
     grouped = scores.assign(group=[direction_group(s, t) for s, t in zip(scores["src_lang"], scores["trg_lang"])])
     means = grouped.pivot_table(index=["testset", "model"], columns=["group", "metric"], values="score",
                                 aggfunc="mean", sort=False)
-    columns = [(g, m) for g in GROUP_ORDER for m in scores["metric"].unique() if (g, m) in means.columns]
+    columns = [(g, m) for g in GROUP_ORDER for m in metric_order(scores["metric"]) if (g, m) in means.columns]
     means = means[columns]
     means.columns = [f"{group} {metric}" for group, metric in columns]
     return means.reset_index()
@@ -68,6 +75,16 @@ def ablation(pair_counts: dict[str, int], x2x_means: dict[str, float], samplers:
             rows.append({"sampler": sampler, "scorer": scorer, "pairs": pair_counts.get(variant, 0),
                          "dpo x2x": x2x_means.get(variant, float("nan"))})
     return pd.DataFrame(rows)
+
+
+def reward_model_row(history: list[dict]) -> pd.DataFrame:
+    """The reward model's held-out figures (pairs, accuracy, mean chosen-minus-rejected margin) and final loss."""
+    from eax.training_log import last_value
+
+    return pd.DataFrame([{"model": "rm", "held-out pairs": last_value(history, "heldout_pairs"),
+                          "held-out accuracy": last_value(history, "heldout_accuracy"),
+                          "held-out margin": last_value(history, "heldout_margin"),
+                          "final train loss": last_value(history, "loss")}])
 
 
 def margin_sweep(pair_counts: dict[tuple[str, float], int]) -> pd.DataFrame:

@@ -10,13 +10,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-CHATML_TEMPLATE = (
-    "{% for message in messages %}"
-    "{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}"
-    "{% endfor %}"
-    "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
-)
-PAD, IM_START, IM_END = "<|endoftext|>", "<|im_start|>", "<|im_end|>"
+from eax.chat import CHATML_TEMPLATE, FALLBACK_PAD as PAD, IM_END, IM_START
 
 
 def train_chat_tokenizer(texts: list[str], vocab_size: int):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from eax.chat import use_chat_model
 from eax.io import atomic_dir
 from eax.training_log import write_log_history
 from eax.weights import LOAD_OPTIONS, checked_model_path
@@ -70,14 +71,14 @@ def last_checkpoint(work_dir: Path) -> str | None:
     return get_last_checkpoint(str(work_dir)) if work_dir.is_dir() else None
 
 
-def load_policy(model_path: str, trust_remote_code: bool):
+def load_policy(model_path: str, chat_template: str, trust_remote_code: bool):
+    """A causal LM to train, with its tokenizer speaking `chat_template` (eax.chat; saved with the model)."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(model_path, trust_remote_code=trust_remote_code)
-    if tokenizer.pad_token is None:
-        tokenizer.pad_token = tokenizer.eos_token
     model = AutoModelForCausalLM.from_pretrained(checked_model_path(model_path), trust_remote_code=trust_remote_code,
                                                  **LOAD_OPTIONS)
+    use_chat_model(model, tokenizer, chat_template, model_path)
     return model, tokenizer
 
 
