@@ -29,6 +29,7 @@ include: "rules/x2x.smk"
 include: "rules/preference.smk"
 include: "rules/evaluate.smk"
 include: "rules/report.smk"
+include: "rules/oracle.smk"
 
 
 report: "report/workflow.rst"
@@ -48,6 +49,7 @@ localrules:
     import_external_system,
     make_tables,
     make_figures,
+    measure_oracle,
 
 
 onstart:
@@ -64,4 +66,5 @@ rule all:
         preference_models=expand("results/models/{run}/trainer_log.jsonl", run=PREFERENCE_RUNS),
         tables=rules.make_tables.output,
         figures=rules.make_figures.output,
+        oracle=rules.measure_oracle.output if config["corpus"]["source"] == "toy" else [],
     default_target: True

@@ -4,6 +4,8 @@
 rule make_toy_world:
     output:
         corpus="results/toy_world/corpus.parquet",
+        parallel="results/toy_world/parallel.parquet",
+        monolingual="results/toy_world/monolingual.parquet",
         devtest=expand(
             "results/toy_world/flores200/devtest/{code}.devtest",
             code=[language(code).flores for code in LANGUAGES],
@@ -23,7 +25,9 @@ rule make_toy_world:
         languages=LANGUAGES,
         alma_r_rows_per_language=config["toy_world"]["alma_r_rows_per_language"],
         seed=config["toy_world"]["seed"],
+        lemma_count=config["toy_world"]["lemma_count"],
         sentences_per_direction=config["toy_world"]["sentences_per_direction"],
+        monolingual_sentences=config["toy_world"]["monolingual_sentences"],
         devtest_sentences=config["toy_world"]["devtest_sentences"],
     conda:
         "../envs/data.yaml"
@@ -36,11 +40,13 @@ rule make_toy_world:
 rule build_toy_base_model:
     input:
         corpus="results/toy_world/corpus.parquet",
+        monolingual=rules.make_toy_world.output.monolingual,
     output:
         model=expand("results/toy_world/base_model/{file}", file=LOCAL_MODEL_FILES),
     params:
         vocab_size=config["toy_world"]["tokenizer_vocab_size"],
         architecture=config["toy_world"]["model"],
+        pretrain=config["toy_world"]["pretrain"],
         seed=config["toy_world"]["seed"],
     conda:
         "../envs/train.yaml"

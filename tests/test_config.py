@@ -55,6 +55,8 @@ def test_shipped_configs_are_valid(config):
     ("reward_data.metric", "comet", "config key `reward_data.thresholds`: no thresholds for `comet`"),
     ("reward_data.thresholds", {"comet": {"min_margin": 0.1}}, "config key `reward_data.thresholds.comet`: 'min_winner"),
     ("model.chat_template", "llama2", "config key `model.chat_template`: 'llama2' is not one of"),
+    ("data.max_seed_rows", 32, "config key `data.max_seed_rows`: 32 is not of type 'object'"),
+    ("toy_world.lemma_count", 5, "config key `toy_world.lemma_count`: 5 is not valid under any of the given schemas"),
     ("preference.cpo.max_prompt_length", 256, "`preference.cpo.max_prompt_length`: must be below"),
     ("reward_model.eval_fraction", 1.0, "config key `reward_model.eval_fraction`: 1.0 is greater than or equal"),
     ("reward_data.comet_model", "./nope.ckpt", "config key `reward_data.comet_model`: ./nope.ckpt is neither"),

@@ -198,7 +198,8 @@ def test_preference_methods_train_and_log_accuracy(method, corpus, tiny_model, t
                           "chosen": rows["trg_text"], "rejected": rows["src_text"]})
     settings = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["preference"][method]
     settings = {**settings, "epochs": 1, "per_device_batch_size": 4, "logging_steps": 1}
-    trainer, _ = train_preference(method, str(tiny_model), pairs, settings, tmp_path, "diverse", 114514, "chatml", False)
+    trainer, _ = train_preference(method, str(tiny_model), pairs, settings, tmp_path, "diverse", 114514, "chatml",
+                                  False)
     assert trainer.state.global_step == 2
     assert final_preference_accuracy(trainer.state.log_history) is not None
     assert not hasattr(trainer.model, "peft_config") or not trainer.model.peft_config  # LoRA merged
@@ -259,3 +260,20 @@ def test_rm_candidates_scored_with_comet_keep_their_row_shape(corpus, toy_comet)
     assert [len(row) for row in scores] == [2, 0, 1]
     expected = comet_scores(model, [rows["src_text"].iloc[0]], ["x"], [rows["ref_text"].iloc[0]], 4)
     assert scores[0][1] == pytest.approx(expected[0], abs=1e-4)  # each candidate against its own row's reference
+
+
+def test_the_toy_base_model_pretrains_on_monolingual_text(corpus):
+    from eax.tiny_models import pretrain_causal_lm
+
+    texts = [*corpus["src_text"], *corpus["trg_text"]]
+    tokenizer = train_chat_tokenizer(texts, 400)
+    model = build_causal_lm(tokenizer, hidden_size=32, intermediate_size=64, num_layers=1, num_heads=2,
+                            num_kv_heads=1, max_positions=256, seed=0)
+    losses = pretrain_causal_lm(model, tokenizer, texts, steps=40, batch_size=8, learning_rate=3e-3, seed=0)
+    assert sum(losses[-5:]) < 0.9 * sum(losses[:5])  # it learns the languages' words
+    assert not model.training
+
+
+def test_every_han_character_is_its_own_token(corpus):
+    tokenizer = train_chat_tokenizer([*corpus["trg_text"], "嚛鼰嚛鼰嚛鼰"] * 3, 400)
+    assert tokenizer.tokenize("嚛鼰") == tokenizer.tokenize("嚛") + tokenizer.tokenize("鼰")  # never merged across

@@ -4,15 +4,15 @@ import pytest
 
 from eax.languages import PIVOT
 from eax.toy_world import (
-    GRAMMARS, MAX_WORDS, MIN_WORDS, ToyWorld, build_lexicon, draw_clause, make_corpus, make_devtest, realise,
-    realise_english,
+    GRAMMARS, MAX_WORDS, MIN_WORDS, ToyWorld, build_lexicon, draw_clause, lemmas, make_corpus, make_devtest,
+    make_monolingual, realise, realise_english,
 )
 import random
 
 WORLD = ToyWorld(seed=7, languages=("qaa", "qab", "qac", "qad"))
 
 
-def test_english_sentences_have_4_to_12_words():
+def test_english_sentences_have_min_to_max_words():
     rng = random.Random(0)
     lengths = [len(realise_english(draw_clause(rng)).split()) for _ in range(500)]
     assert min(lengths) >= MIN_WORDS and max(lengths) <= MAX_WORDS
@@ -69,3 +69,27 @@ def test_devtest_is_multi_parallel_and_unseen_in_training():
 def test_unknown_toy_language_is_refused():
     with pytest.raises(ValueError, match="no toy grammar"):
         ToyWorld(1, ("de",))
+
+
+def test_a_small_world_draws_uniformly_from_about_lemma_count_lemmas():
+    small = ToyWorld(7, ("qaa",), lemma_count=58)
+    words = small.words
+    assert not words.zipfian and 50 <= sum(len(getattr(words, kind)) for kind in (
+        "nouns", "adjectives", "transitive_verbs", "intransitive_verbs", "adverbs", "prepositions")) <= 66
+    english = " ".join(row["src_text"] for row in make_corpus(small, 200) if row["src_lang"] == PIVOT).lower()
+    used = {noun for noun in lemmas(None).nouns if f" {noun} " in f" {english} "}
+    assert used <= set(words.nouns) and len(used) > len(words.nouns) // 2
+    assert lemmas(None).zipfian and len(lemmas(None).nouns) > 100
+
+
+def test_han_words_are_one_character_each():
+    lexicon = build_lexicon(GRAMMARS["qac"], 7)
+    assert {len(word) for word in lexicon.values()} == {1}
+
+
+def test_monolingual_text_covers_every_language_apart_from_the_test_set():
+    devtest = make_devtest(WORLD, 10, exclude_english=set())
+    rows = make_monolingual(WORLD, 15, exclude_english=set(devtest[PIVOT]))
+    assert {lang: sum(row["lang"] == lang for row in rows) for lang in (PIVOT, *WORLD.languages)} == dict.fromkeys(
+        (PIVOT, *WORLD.languages), 15)
+    assert not {row["text"] for row in rows} & {line for lines in devtest.values() for line in lines}

@@ -13,8 +13,9 @@ from conftest import SHARED_DATA, copy_workflow, planned_jobs, snakemake, write_
 
 STAGES = ["make_toy_world", "build_toy_base_model", "check_corpus", "make_seed_shards", "make_sft_data", "train_sft",
           "make_alma_r_pairs", "make_rm_pairs", "make_x2x_pairs", "train_preference", "translate_testset",
-          "score_translations", "make_tables", "make_figures"]
-PREFERENCE_RUNS = ["dpo-eaxt_eaxe", "dpo-direct_direct", "simpo-eaxt_eaxe", "cpo-alma_r"]
+          "score_translations", "make_tables", "make_figures", "measure_oracle"]
+PREFERENCE_RUNS = ["dpo-eaxt_eaxe", "dpo-eaxt_direct", "dpo-direct_eaxe", "dpo-direct_direct", "simpo-eaxt_eaxe",
+                   "cpo-alma_r"]
 METRICS = ["bleu", "chrf", "comet"]
 
 
@@ -271,15 +272,18 @@ def test_toy_bleurt_scores_a_published_system(finished_demo):
 def test_demo_writes_tables_in_three_formats_and_figures(finished_demo):
     tables = finished_demo / "results" / "tables"
     per_direction = [f"per_direction/toy_devtest_{metric}" for metric in METRICS]
-    for name in ("main", "ablation", "margin_sweep", "reward_model", *per_direction):
+    for name in ("main", "ablation", "margin_sweep", "reward_model", "oracle", *per_direction):
         for ext in ("md", "csv", "tex"):
             assert (tables / f"{name}.{ext}").stat().st_size > 0, (name, ext)
     assert "run toy" in (tables / "main.md").read_text()
     assert "\\begin{tabular}" in (tables / "ablation.tex").read_text()
     ablation = pd.read_csv(tables / "ablation.csv")
     assert len(ablation) == 4 and ablation["pairs"].gt(0).all()
+    assert ablation.notna().all().all()  # DPO on every sampler x scorer variant: no empty cell
+    sweep = pd.read_csv(tables / "margin_sweep.csv")
+    assert sweep.drop(columns="min_margin").nunique().gt(1).any()  # the counts move with the margin
     figures = list((finished_demo / "results" / "figures").glob("*.png"))
-    assert len(figures) == len(PREFERENCE_RUNS) + 4 + 3
+    assert len(figures) == len(PREFERENCE_RUNS) + 4 + 3 + 1  # gains, pair counts, margins, curves, sweep, oracle
     assert all(path.read_bytes()[:4] == b"\x89PNG" for path in figures)
 
 

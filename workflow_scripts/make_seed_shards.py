@@ -20,7 +20,7 @@ def main(snakemake) -> None:
         kind, pair = Path(path).parts[-3:-1]
         shard_paths[kind, pair].append(path)
     for (kind, pair), paths in shard_paths.items():
-        frame = cap_rows(seeds[kind][pair], params.max_seed_rows, params.seed)
+        frame = cap_rows(seeds[kind][pair], params.max_seed_rows[kind], params.seed)
         shards = split_into_shards(frame, len(paths))
         for path, shard in zip(sorted(paths), shards):
             write_parquet(shard, path)

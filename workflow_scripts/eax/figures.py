@@ -107,3 +107,30 @@ def margin_sweep_plot(sweep: pd.DataFrame) -> plt.Figure:
     ax.legend(title="sampler_scorer")
     figure.tight_layout()
     return figure
+
+
+def oracle_bars(table: pd.DataFrame) -> plt.Figure:
+    """The oracle table as bars: candidate quality per sampler (left), scorer agreement with the truth per
+    variant (right, chance = 0.5)."""
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    samplers = table.drop_duplicates("sampler").set_index("sampler")
+    measures = [("mean chrF", "mean"), ("best-of-N chrF", "best of N"), ("on-target %", "on-target %")]
+    width = 0.8 / len(measures)
+    for k, (column, label) in enumerate(measures):
+        left.bar(np.arange(len(samplers)) + k * width, samplers[column], width, label=label)
+    left.set_xticks(np.arange(len(samplers)) + width, samplers.index)
+    left.set_ylabel("against the true translation (chrF / %)")
+    left.set_title("x2x candidates by sampler")
+    left.legend()
+    agreements = [("ranking agreement", "candidate order"), ("pair-order accuracy", "kept pairs")]
+    width = 0.8 / len(agreements)
+    for k, (column, label) in enumerate(agreements):
+        right.bar(np.arange(len(table)) + k * width, table[column], width, label=label)
+    right.axhline(0.5, color="grey", linestyle="--", linewidth=1, label="chance")
+    right.set_xticks(np.arange(len(table)) + width / 2, table["variant"], rotation=20)
+    right.set_ylim(0, 1)
+    right.set_ylabel("share ordered as the truth orders them")
+    right.set_title("scorers against the truth")
+    right.legend()
+    figure.tight_layout()
+    return figure

@@ -18,8 +18,13 @@ def train_chat_tokenizer(texts: list[str], vocab_size: int):
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
+    from tokenizers import Regex
+
     tokenizer = Tokenizer(models.BPE())
-    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tokenizer.pre_tokenizer = pre_tokenizers.Sequence([  # every Han character its own piece, as in Qwen's vocabulary
+        pre_tokenizers.Split(Regex("[\u4e00-\u9fff]"), "isolated"),
+        pre_tokenizers.ByteLevel(add_prefix_space=False),
+    ])
     tokenizer.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
         vocab_size=vocab_size,
@@ -63,6 +68,32 @@ def build_causal_lm(tokenizer, hidden_size: int, intermediate_size: int, num_lay
         eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id, do_sample=False
     )
     return model
+
+
+def pretrain_causal_lm(model, tokenizer, texts: list[str], steps: int, batch_size: int, learning_rate: float,
+                       seed: int) -> list[float]:
+    """Plain next-token training on monolingual sentences (AdamW, linear decay): the toy base model reads every
+    language before the English-centric SFT, as a real base LLM has. Returns the loss per step."""
+    import torch
+
+    torch.manual_seed(seed)
+    rng = random.Random(seed)
+    model.train()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.0)
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1 - step / max(steps, 1))
+    losses = []
+    for _ in range(steps):
+        batch = tokenizer(rng.sample(texts, min(batch_size, len(texts))), padding=True, return_tensors="pt")
+        labels = batch["input_ids"].masked_fill(batch["attention_mask"] == 0, -100)
+        loss = model(**batch, labels=labels).loss
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        schedule.step()
+        losses.append(loss.item())
+    model.eval()
+    return losses
 
 
 def save_model(model, tokenizer, folder: Path) -> None:

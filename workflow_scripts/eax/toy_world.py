@@ -54,7 +54,33 @@ LEXICON_CLASSES = {
     "preposition": PREPOSITIONS,
 }
 FUNCTION_WORDS = ("DEF", "INDEF", "PLURAL", "PAST")
-MIN_WORDS, MAX_WORDS = 4, 12
+MIN_WORDS, MAX_WORDS = 3, 10
+
+
+@dataclass(frozen=True)
+class Lemmas:
+    """The English lemmas sentences are drawn from, and how: Zipfian over the whole lexicon (natural text), or
+    uniformly over a few (a world small enough for a tiny model to learn on a laptop)."""
+
+    nouns: tuple[str, ...]
+    adjectives: tuple[str, ...]
+    transitive_verbs: tuple[str, ...]
+    intransitive_verbs: tuple[str, ...]
+    adverbs: tuple[str, ...]
+    prepositions: tuple[str, ...]
+    zipfian: bool
+
+    def choice(self, rng: random.Random, words: tuple[str, ...]) -> str:
+        return zipf_choice(rng, words) if self.zipfian else rng.choice(words)
+
+
+def lemmas(count: int | None) -> Lemmas:
+    """All lemmas, Zipfian (count None), or about `count` of them, each class in its share, drawn uniformly."""
+    classes = (NOUNS, ADJECTIVES, TRANSITIVE_VERBS, INTRANSITIVE_VERBS, ADVERBS, PREPOSITIONS)
+    if count is None:
+        return Lemmas(*(tuple(words) for words in classes), zipfian=True)
+    total = sum(map(len, classes))
+    return Lemmas(*(tuple(words[:max(2, round(count * len(words) / total))]) for words in classes), zipfian=False)
 
 
 @dataclass(frozen=True)
@@ -113,23 +139,24 @@ def _zipf_cumulative(n: int) -> list[float]:
     return cumulative
 
 
-def draw_noun_phrase(rng: random.Random) -> NounPhrase:
-    adjective = zipf_choice(rng, ADJECTIVES) if rng.random() < 0.5 else None
-    return NounPhrase(zipf_choice(rng, NOUNS), adjective, rng.random() < 0.3, rng.random() < 0.6)
+def draw_noun_phrase(rng: random.Random, words: Lemmas) -> NounPhrase:
+    adjective = words.choice(rng, words.adjectives) if rng.random() < 0.5 else None
+    return NounPhrase(words.choice(rng, words.nouns), adjective, rng.random() < 0.3, rng.random() < 0.6)
 
 
-def draw_clause(rng: random.Random) -> Clause:
-    """One abstract clause whose English realisation has 4 to 12 words."""
+def draw_clause(rng: random.Random, words: Lemmas | None = None) -> Clause:
+    """One abstract clause whose English realisation has MIN_WORDS to MAX_WORDS words."""
+    words = words or lemmas(None)
     while True:
         transitive = rng.random() < 0.7
-        verb = zipf_choice(rng, TRANSITIVE_VERBS if transitive else INTRANSITIVE_VERBS)
+        verb = words.choice(rng, words.transitive_verbs if transitive else words.intransitive_verbs)
         clause = Clause(
-            subject=draw_noun_phrase(rng),
+            subject=draw_noun_phrase(rng, words),
             verb=verb,
             past=rng.random() < 0.5,
-            obj=draw_noun_phrase(rng) if transitive else None,
-            adverb=zipf_choice(rng, ADVERBS) if rng.random() < 0.35 else None,
-            place=(zipf_choice(rng, PREPOSITIONS), draw_noun_phrase(rng)) if rng.random() < 0.4 else None,
+            obj=draw_noun_phrase(rng, words) if transitive else None,
+            adverb=words.choice(rng, words.adverbs) if rng.random() < 0.35 else None,
+            place=(words.choice(rng, words.prepositions), draw_noun_phrase(rng, words)) if rng.random() < 0.4 else None,
         )
         if MIN_WORDS <= len(realise_english(clause).split()) <= MAX_WORDS:
             return clause
@@ -206,8 +233,7 @@ def build_lexicon(grammar: Grammar, seed: int) -> dict[str, str]:
 
 def _draw_word(grammar: Grammar, rng: random.Random, short: bool) -> str:
     if grammar.script == "han":
-        length = 1 if short else rng.choice((1, 2, 2))
-        return "".join(chr(rng.randint(*HAN_BLOCK)) for _ in range(length))
+        return chr(rng.randint(*HAN_BLOCK))  # one character per word, as most Chinese morphemes
     syllables = 1 if short else rng.choice((2, 2, 3))
     return "".join(rng.choice(grammar.consonants) + rng.choice(grammar.vowels) for _ in range(syllables))
 
@@ -254,6 +280,11 @@ def realise(clause: Clause, grammar: Grammar, lexicon: dict[str, str]) -> str:
 class ToyWorld:
     seed: int
     languages: tuple[str, ...]  # non-English toy codes
+    lemma_count: int | None = None  # None: the whole lexicon, Zipfian; else about this many lemmas, uniform
+
+    @property
+    def words(self) -> Lemmas:
+        return lemmas(self.lemma_count)
 
     def __post_init__(self) -> None:
         unknown = [code for code in self.languages if code not in GRAMMARS]
@@ -269,16 +300,47 @@ class ToyWorld:
         return texts
 
 
-def make_corpus(world: ToyWorld, sentences_per_direction: int) -> list[dict[str, str]]:
-    """English-centric training rows in the TowerBlocks-MT schema, fresh sentences for every direction."""
+def make_parallel_corpus(world: ToyWorld, sentences_per_direction: int) -> list[dict[str, str]]:
+    """For every training row (fresh sentences for every English-centric direction), its direction and its
+    clause in *every* language: the truth the oracle diagnostics score x2x candidates against."""
     rng = random.Random(f"{world.seed}:corpus")
     lexicons = world.lexicons()
     rows = []
     for code in world.languages:
         for src, trg in ((PIVOT, code), (code, PIVOT)):
             for _ in range(sentences_per_direction):
-                texts = world.realise_all(draw_clause(rng), lexicons)
-                rows.append({"src_lang": src, "trg_lang": trg, "src_text": texts[src], "trg_text": texts[trg]})
+                texts = world.realise_all(draw_clause(rng, world.words), lexicons)
+                rows.append({"src_lang": src, "trg_lang": trg, **texts})
+    return rows
+
+
+def english_centric(parallel: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The training rows of a parallel corpus in the TowerBlocks-MT schema (each row's own direction)."""
+    return [{"src_lang": row["src_lang"], "trg_lang": row["trg_lang"], "src_text": row[row["src_lang"]],
+             "trg_text": row[row["trg_lang"]]} for row in parallel]
+
+
+def make_corpus(world: ToyWorld, sentences_per_direction: int) -> list[dict[str, str]]:
+    """English-centric training rows in the TowerBlocks-MT schema, fresh sentences for every direction."""
+    return english_centric(make_parallel_corpus(world, sentences_per_direction))
+
+
+def make_monolingual(world: ToyWorld, sentences_per_language: int, exclude_english: set[str]) -> list[dict[str, str]]:
+    """Monolingual text of every language (English too), each sentence its own clause (nothing parallel), none
+    from the test set: what a base LLM has read in pretraining before it is fine-tuned."""
+    rng = random.Random(f"{world.seed}:monolingual")
+    lexicons = world.lexicons()
+    rows = []
+    for code in (PIVOT, *world.languages):
+        kept = 0
+        while kept < sentences_per_language:
+            clause = draw_clause(rng, world.words)
+            english = realise_english(clause)
+            if english in exclude_english:
+                continue
+            text = english if code == PIVOT else realise(clause, GRAMMARS[code], lexicons[code])
+            rows.append({"lang": code, "text": text})
+            kept += 1
     return rows
 
 
@@ -289,7 +351,7 @@ def make_devtest(world: ToyWorld, n_sentences: int, exclude_english: set[str]) -
     seen = set(exclude_english)
     lines: dict[str, list[str]] = {code: [] for code in (PIVOT, *world.languages)}
     while len(lines[PIVOT]) < n_sentences:
-        texts = world.realise_all(draw_clause(rng), lexicons)
+        texts = world.realise_all(draw_clause(rng, world.words), lexicons)
         if texts[PIVOT] in seen:
             continue
         seen.add(texts[PIVOT])
@@ -329,7 +391,7 @@ def make_alma_r_triplets(world: ToyWorld, rows_per_language: int) -> dict[str, l
     for code in world.languages:
         rows = []
         for _ in range(rows_per_language):
-            texts = world.realise_all(draw_clause(rng), lexicons)
+            texts = world.realise_all(draw_clause(rng, world.words), lexicons)
             example = {code: texts[code], PIVOT: texts[PIVOT], "Delta": 0, "required_directions": ""}
             for lang in (code, PIVOT):
                 vocabulary = texts[lang].split() if " " in texts[lang] else list(texts[lang])

@@ -1,0 +1,41 @@
+# Oracle diagnostics (toy world only): the toy world knows the true y of every x2x seed, so each EAX stage is
+# measured against it: candidates per sampler, scorers per variant, the kept pairs.
+
+
+def x2x_files(kind, name):
+    """Every shard's candidates (kind `candidates`, a sampler) or scores (kind `scores`, a variant)."""
+    return expand(f"results/x2x/{kind}/{name}/{{pair}}/{{shard}}.parquet", pair=X2X_PAIRS, shard=SHARDS)
+
+
+rule measure_oracle:
+    input:
+        parallel=rules.make_toy_world.output.parallel,
+        candidates=[x2x_files("candidates", sampler) for sampler in X2X_SAMPLERS],
+        scores=[x2x_files("scores", variant) for variant in VARIANTS],
+        pairs=[preference_data(variant) for variant in VARIANTS],
+        reward_model_log=rules.train_reward_model.output.log_history,
+    output:
+        csv=report(
+            "results/tables/oracle.csv",
+            caption="../report/oracle_table.rst",
+            category="Tables",
+            labels={"table": "oracle"},
+        ),
+        md="results/tables/oracle.md",
+        tex="results/tables/oracle.tex",
+        figure=report(
+            "results/figures/oracle.png", caption="../report/oracle.rst", category="Figures", subcategory="Oracle"
+        ),
+    params:
+        run_name=config["run_name"],
+        languages=LANGUAGES,
+        variants=VARIANT_PARTS,
+        candidate_files={sampler: x2x_files("candidates", sampler) for sampler in X2X_SAMPLERS},
+        score_files={variant: x2x_files("scores", variant) for variant in VARIANTS},
+        pair_files={variant: preference_data(variant) for variant in VARIANTS},
+    conda:
+        "../envs/data.yaml"
+    log:
+        "results/logs/measure_oracle.log",
+    script:
+        "../workflow_scripts/measure_oracle.py"

@@ -1,0 +1,56 @@
+"""The paper's claims on the test session's demo (eax.science), and the wiring checks that catch a pipeline
+which reverses the method.
+
+bench/science.py measured every claim over three training seeds (docs/science.md). A claim counts as
+reproduced when it held on every seed and its mean minus two standard deviations clears its threshold; the
+others are marked not reproduced, with those numbers, and only reported here (a non-strict xfail: the demo's
+seed may land on either side). The wiring checks are exact: bench/science.py shows each failing under the
+planted bug it is for (chosen and rejected swapped; EAxE fed the x source).
+"""
+
+import pytest
+import yaml
+
+from eax.config import margin_name
+from eax.science import CLAIMS, Outcomes, pair_wiring_errors, scorer_wiring_errors
+
+# claim -> its numbers over seeds 0, 1, 2 (bench/science.py, docs/science.md); every other claim is reproduced
+NOT_REPRODUCED = {
+    "sft_learns_en_centric": "min(en2x, x2en) chrF 15.8 / 4.2 / 7.0 (mean 9.0, sd 6.1) against 60",
+    "sft_x2x_is_poor": "English-centric minus x2x chrF 14.3 / 8.1 / 9.1 (mean 10.5, sd 3.3) against 15",
+    "eaxt_beats_direct_candidates": "EAxT minus direct mean chrF against the truth 2.35 / -0.19 / 2.77 "
+                                    "(mean 1.64, sd 1.60) against 3",
+    "eaxe_orders_better_than_direct": "ranking-agreement gain 0.02 / 0.04 / 0.09 (mean 0.05, sd 0.04) against 0.05",
+    "eax_dpo_beats_sft": "x2x chrF gain 3.05 / -0.06 / 0.42 (mean 1.14, sd 1.67) against 2",
+    "eax_dpo_beats_direct_dpo": "x2x chrF gain 2.73 / -0.07 / 0.10 (mean 0.92, sd 1.57) against 2",
+}
+
+
+@pytest.fixture(scope="module")
+def outcomes(finished_demo) -> Outcomes:
+    return Outcomes.read(finished_demo / "results")
+
+
+@pytest.fixture(scope="module")
+def demo_config(finished_demo) -> dict:
+    config = yaml.safe_load((finished_demo / "config" / "config.yaml").read_text())
+    config["variants"] = {f"{a}_{b}": (a, b) for a in config["x2x"]["samplers"] for b in config["x2x"]["scorers"]}
+    return config
+
+
+@pytest.mark.parametrize("claim", CLAIMS, ids=[claim.name for claim in CLAIMS])
+def test_claim_on_the_demo(claim, outcomes, request):
+    if claim.name in NOT_REPRODUCED:
+        request.applymarker(pytest.mark.xfail(reason=f"not reproduced: {NOT_REPRODUCED[claim.name]}"))
+    value = claim.measure(outcomes)
+    assert value >= claim.threshold, f"{claim.statement}: {value:.3f} < {claim.threshold}"
+
+
+def test_every_kept_pair_chooses_the_candidate_its_scorer_preferred(finished_demo, demo_config):
+    margin = margin_name(demo_config["x2x"]["min_margin"])
+    assert pair_wiring_errors(finished_demo / "results", list(demo_config["variants"]), margin) == []
+
+
+def test_eaxe_scores_read_the_english_reference_and_direct_scores_the_x_source(finished_demo, demo_config):
+    chat_template = demo_config["model"]["chat_template"]
+    assert scorer_wiring_errors(finished_demo / "results", demo_config["variants"], chat_template) == []
