@@ -138,7 +138,12 @@ def rm_score_files():
 
 
 def x2x_score_files(wildcards):
-    return expand(f"results/x2x/scores/{wildcards.variant}/{{pair}}/{{shard}}.parquet", pair=X2X_PAIRS, shard=SHARDS)
+    return x2x_files("scores", wildcards.variant)
+
+
+def x2x_files(kind, name):
+    """Every shard's x2x candidates (kind `candidates`, a sampler) or scores (kind `scores`, a variant)."""
+    return expand(f"results/x2x/{kind}/{name}/{{pair}}/{{shard}}.parquet", pair=X2X_PAIRS, shard=SHARDS)
 
 
 def x2x_pair_files():

@@ -2,11 +2,6 @@
 # measured against it: candidates per sampler, scorers per variant, the kept pairs.
 
 
-def x2x_files(kind, name):
-    """Every shard's candidates (kind `candidates`, a sampler) or scores (kind `scores`, a variant)."""
-    return expand(f"results/x2x/{kind}/{name}/{{pair}}/{{shard}}.parquet", pair=X2X_PAIRS, shard=SHARDS)
-
-
 rule measure_oracle:
     input:
         parallel=rules.make_toy_world.output.parallel,

@@ -127,7 +127,8 @@ def test_min_margin_change_reruns_only_pairs_and_what_follows(finished_demo):
     jobs = planned_jobs(finished_demo, "--configfile", config)
     eax_runs = [run for run in PREFERENCE_RUNS if "alma_r" not in run]
     assert jobs == {"make_x2x_pairs": 4, "train_preference": len(eax_runs), "translate_testset": len(eax_runs),
-                    "score_translations": len(eax_runs) * len(METRICS), "make_tables": 1, "make_figures": 1, "all": 1}
+                    "score_translations": len(eax_runs) * len(METRICS), "measure_oracle": 1, "make_tables": 1,
+                    "make_figures": 1, "all": 1}
 
 
 def test_sampling_n_change_reruns_sampling_and_everything_after_it(finished_demo):
@@ -136,8 +137,8 @@ def test_sampling_n_change_reruns_sampling_and_everything_after_it(finished_demo
     assert planned_jobs(finished_demo, "--configfile", config) == {
         "sample_rm_candidates": 6, "sample_x2x_candidates": 6, "score_rm_candidates": 6, "make_rm_pairs": 1,
         "train_reward_model": 1, "score_x2x_candidates": 6, "make_x2x_pairs": 16, "train_preference": eax_runs,
-        "translate_testset": eax_runs, "score_translations": eax_runs * len(METRICS), "make_tables": 1,
-        "make_figures": 1, "all": 1}
+        "translate_testset": eax_runs, "score_translations": eax_runs * len(METRICS), "measure_oracle": 1,
+        "make_tables": 1, "make_figures": 1, "all": 1}
 
 
 def test_adding_a_language_reruns_the_whole_toy_world(finished_demo, tmp_path):
@@ -164,7 +165,9 @@ def test_editing_one_workflow_script_reruns_its_rule_and_what_follows(finished_d
 def test_dpo_beta_change_reruns_only_dpo_runs(finished_demo):
     config = write_config(finished_demo, "beta.yaml", lambda c: c["preference"]["dpo"].update(beta=0.2))
     jobs = planned_jobs(finished_demo, "--configfile", config)
-    assert jobs["train_preference"] == 2 and "make_x2x_pairs" not in jobs and "sample_x2x_candidates" not in jobs
+    dpo_runs = [run for run in PREFERENCE_RUNS if run.startswith("dpo-")]
+    assert jobs["train_preference"] == len(dpo_runs) and "make_x2x_pairs" not in jobs
+    assert "sample_x2x_candidates" not in jobs
 
 
 def test_rm_scoring_batch_size_change_reruns_scoring_not_the_reward_model(finished_demo):
@@ -249,7 +252,7 @@ def test_demo_trains_and_queries_every_model_in_chatml_with_the_originals_prompt
         tokenizer = AutoTokenizer.from_pretrained(finished_demo / "results" / "models" / model)
         assert tokenizer.chat_template == CHATML_TEMPLATE and tokenizer.eos_token == IM_END, model
     sft = pd.read_parquet(finished_demo / "results" / "data" / "sft.parquet")
-    assert not sft["prompt"].str.contains("Translate the following text from").any()  # never the evaluation prompt
+    assert not sft["prompt"].str.contains(r"Translate the following text from \S+ into \S+:\n").any()  # eval prompt
     openings = {template.split("{")[0] for template in DIVERSE_TEMPLATES if not template.startswith("{")}
     assert sum(prompt.removeprefix("<|im_start|>user\n").startswith(tuple(openings)) for prompt in sft["prompt"]) > 0
 

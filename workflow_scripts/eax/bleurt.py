@@ -11,6 +11,7 @@ import random
 from pathlib import Path
 
 from eax.errors import UserInputError
+from eax.weights import LOAD_OPTIONS, checked_model_path
 
 MAX_LENGTH = 512  # BLEURT-20's position embeddings; the tokenizer does not truncate unless told to
 PACKAGE = "bleurt-pytorch==0.0.1"
@@ -154,8 +155,10 @@ def load_bleurt(checkpoint: str, config_key: str):
                                  f"config.json; {how}")
     import torch
 
-    tokenizer = _tokenizer_class(folder, tokenizer_class).from_pretrained(str(folder), local_files_only=True)
-    model = model_class.from_pretrained(str(folder), local_files_only=True)
+    tokenizer = _tokenizer_class(folder, tokenizer_class).from_pretrained(str(folder), local_files_only=True,
+                                                                          trust_remote_code=False)
+    model = model_class.from_pretrained(checked_model_path(str(folder)), local_files_only=True, trust_remote_code=False,
+                                        **LOAD_OPTIONS)  # the package's own classes: no remote code, safetensors only
     return model.to("cuda" if torch.cuda.is_available() else "cpu").eval(), tokenizer
 
 
