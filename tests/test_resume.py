@@ -66,13 +66,15 @@ def test_a_killed_sft_run_resumes_from_its_checkpoint_and_ends_like_an_unbroken_
         time.sleep(0.05)
     killed.send_signal(signal.SIGKILL)
     killed.wait()
-    checkpoints = sorted(int(path.name.split("-")[1]) for path in (root / "work-killed").glob("checkpoint-*"))
-    assert checkpoints and not (root / "killed").exists()  # killed before the end, and nothing half-saved
+    from eax.training import last_checkpoint
+
+    complete = last_checkpoint(root / "work-killed")  # the kill may land mid-save: that folder is skipped
+    assert complete and not (root / "killed").exists()  # killed before the end, and nothing half-saved
 
     resumed = run(arguments, "killed", root)
     output = resumed.communicate(timeout=600)[0]
     assert resumed.returncode == 0, output[-3000:]
-    assert f"Continuing training from global step {checkpoints[-1]}" in output  # not from step 0
+    assert f"Continuing training from global step {complete.rsplit('-', 1)[1]}" in output  # not from step 0
 
     logs = [read_log_history(root / name / "trainer_log.jsonl") for name in ("unbroken", "killed")]
     final_losses = [[entry["loss"] for entry in log if "loss" in entry][-5:] for log in logs]
@@ -80,3 +82,16 @@ def test_a_killed_sft_run_resumes_from_its_checkpoint_and_ends_like_an_unbroken_
     weights = [load_file(root / name / "model.safetensors") for name in ("unbroken", "killed")]
     assert weights[0].keys() == weights[1].keys()
     assert all((weights[0][key] - weights[1][key]).abs().max() < 1e-5 for key in weights[0])
+
+
+def test_a_checkpoint_killed_while_saving_is_skipped_for_the_one_before(tmp_path):
+    from eax.training import last_checkpoint
+
+    assert last_checkpoint(tmp_path / "none") is None and last_checkpoint(tmp_path) is None
+    for step, complete in ((10, True), (20, False), (5, True)):
+        folder = tmp_path / f"checkpoint-{step}"
+        folder.mkdir()
+        (folder / "model.safetensors").write_bytes(b"")
+        if complete:
+            (folder / "trainer_state.json").write_text("{}")
+    assert last_checkpoint(tmp_path) == str(tmp_path / "checkpoint-10")

@@ -65,10 +65,17 @@ def cuda_available() -> bool:
 
 
 def last_checkpoint(work_dir: Path) -> str | None:
-    """The newest `checkpoint-*` folder of an interrupted run with the same settings, to resume from."""
-    from transformers.trainer_utils import get_last_checkpoint
+    """The newest complete `checkpoint-*` folder of an interrupted run with the same settings, to resume from.
 
-    return get_last_checkpoint(str(work_dir)) if work_dir.is_dir() else None
+    Complete means it holds `trainer_state.json`, which the trainer writes after the weights, optimizer and RNG
+    state: a run killed while saving leaves a partial folder, and resuming skips it for the one before (the
+    trainer deletes the older checkpoint only after the new one is complete).
+    """
+    if not work_dir.is_dir():
+        return None
+    complete = [folder for folder in work_dir.glob("checkpoint-*")
+                if folder.name.removeprefix("checkpoint-").isdigit() and (folder / "trainer_state.json").is_file()]
+    return str(max(complete, key=lambda folder: int(folder.name.removeprefix("checkpoint-")))) if complete else None
 
 
 def load_policy(model_path: str, chat_template: str, trust_remote_code: bool):
