@@ -8,15 +8,12 @@ import pandas as pd
 from eax.bleurt import build_tiny_bleurt
 from eax.io import atomic_dir
 from eax.runner import run_script
-from eax.tiny_models import chrf_training_samples
+from eax.tiny_models import metric_fitting_data
 
 
 def main(snakemake) -> None:
     params = snakemake.params
-    corpus = pd.read_parquet(snakemake.input.corpus)
-    texts = [*corpus["src_text"], *corpus["trg_text"]]
-    training = chrf_training_samples(list(corpus["src_text"]), list(corpus["trg_text"]), params.fit_samples,
-                                     params.seed)
+    texts, training = metric_fitting_data(pd.read_parquet(snakemake.input.corpus), params.fit_samples, params.seed)
     with atomic_dir(Path(snakemake.output.config).parent) as folder:
         build_tiny_bleurt(texts, folder, seed=params.seed, training=training, steps=params.fit_steps,
                           **params.architecture)

@@ -6,15 +6,12 @@ import pandas as pd
 
 from eax.io import atomic_dir
 from eax.runner import run_script
-from eax.tiny_models import build_comet, chrf_training_samples
+from eax.tiny_models import build_comet, metric_fitting_data
 
 
 def main(snakemake) -> None:
     params = snakemake.params
-    corpus = pd.read_parquet(snakemake.input.corpus)
-    texts = [*corpus["src_text"], *corpus["trg_text"]]
-    training = chrf_training_samples(list(corpus["src_text"]), list(corpus["trg_text"]), params.fit_samples,
-                                     params.seed)
+    texts, training = metric_fitting_data(pd.read_parquet(snakemake.input.corpus), params.fit_samples, params.seed)
     root = Path(snakemake.output.checkpoint).parents[1]
     with atomic_dir(root) as folder:
         build_comet(texts, folder, root, seed=params.seed, training=training, steps=params.fit_steps,

@@ -179,6 +179,12 @@ def build_comet(texts: list[str], root: Path, final_root: Path, hidden_size: int
     return checkpoint
 
 
+def metric_fitting_data(corpus, n: int, seed: int) -> tuple[list[str], list[dict]]:
+    """(the corpus texts a tiny metric's tokenizer is trained on, its chrF-distillation samples) for COMET/BLEURT."""
+    sources, references = list(corpus["src_text"]), list(corpus["trg_text"])
+    return [*sources, *references], chrf_training_samples(sources, references, n, seed)
+
+
 def chrf_training_samples(sources: list[str], references: list[str], n: int, seed: int) -> list[dict]:
     """COMET training triples whose target is sentence chrF/100 of a corrupted (or off-target) reference."""
     from sacrebleu.metrics import CHRF
