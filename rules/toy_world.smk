@@ -26,6 +26,7 @@ rule make_toy_world:
         alma_r_rows_per_language=config["toy_world"]["alma_r_rows_per_language"],
         seed=config["toy_world"]["seed"],
         lemma_count=config["toy_world"]["lemma_count"],
+        word_order=config["toy_world"]["word_order"],
         sentences_per_direction=config["toy_world"]["sentences_per_direction"],
         monolingual_sentences=config["toy_world"]["monolingual_sentences"],
         devtest_sentences=config["toy_world"]["devtest_sentences"],

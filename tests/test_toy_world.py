@@ -4,8 +4,8 @@ import pytest
 
 from eax.languages import PIVOT
 from eax.toy_world import (
-    GRAMMARS, MAX_WORDS, MIN_WORDS, ToyWorld, build_lexicon, draw_clause, lemmas, make_corpus, make_devtest,
-    make_monolingual, realise, realise_english,
+    GRAMMARS, MAX_WORDS, MIN_WORDS, Clause, NounPhrase, ToyWorld, build_lexicon, draw_clause, lemmas, make_corpus,
+    make_devtest, make_monolingual, realise, realise_english,
 )
 import random
 
@@ -54,6 +54,27 @@ def test_word_order_is_the_grammars():
         words = realise(clause, GRAMMARS["qaa"], lexicon).rstrip(".").lower().split()
         verb = lexicon[clause.verb]
         assert words[-1] in (verb, verb + lexicon["PAST"])
+
+
+def test_english_word_order_keeps_each_language_s_words_and_script():
+    """In English order the words are the English words' translations in English's order; in its own order the
+    same words come in the grammar's order."""
+    english_world = ToyWorld(seed=7, languages=("qaa", "qab"), word_order="english")
+    lexicons = english_world.lexicons()
+    clause = Clause(NounPhrase("dog", "big", False, True), "see", False, NounPhrase("cat", None, False, False),
+                    None, None)
+    texts = english_world.realise_all(clause, lexicons)
+    qaa = lexicons["qaa"]
+    words = f"{qaa['DEF']} {qaa['big']} {qaa['dog']} {qaa['see']} {qaa['INDEF']} {qaa['cat']}."
+    assert texts["qaa"] == words[:1].upper() + words[1:]
+    own = ToyWorld(seed=7, languages=("qaa", "qab")).realise_all(clause, lexicons)
+    assert own["qaa"].rstrip(".").lower().split()[-1] == qaa["see"]  # Lumish is verb-final in its own order
+    assert re.search(r"[\u0400-\u04FF]", texts["qab"])
+
+
+def test_unknown_word_order_is_refused():
+    with pytest.raises(ValueError, match="word order"):
+        ToyWorld(1, ("qaa",), word_order="free")
 
 
 def test_devtest_is_multi_parallel_and_unseen_in_training():

@@ -14,7 +14,8 @@ from eax.toy_world import (ToyWorld, english_centric, make_alma_r_triplets, make
 
 def main(snakemake) -> None:
     params = snakemake.params
-    world = ToyWorld(params.seed, tuple(code for code in params.languages if code != PIVOT), params.lemma_count)
+    world = ToyWorld(params.seed, tuple(code for code in params.languages if code != PIVOT), params.lemma_count,
+                     params.word_order)
     parallel = make_parallel_corpus(world, params.sentences_per_direction)
     corpus = pd.DataFrame(english_centric(parallel))
     devtest = make_devtest(world, params.devtest_sentences, exclude_english={row[PIVOT] for row in parallel})

@@ -4,13 +4,16 @@ Every sentence is first drawn as an abstract clause (subject, verb, tense, objec
 *realised* in each language, so all languages are exactly parallel. Each pseudo-language has its own seeded
 lexicon, constituent order, adjective and adposition placement, plural and past-tense affixes, and script:
 Lumish (Latin, SOV), Vorsk (Cyrillic, VSO), Tenglan (Han characters, written without spaces) and Orvic
-(Latin, prefixing). Nothing here touches the network; the same seed always gives the same world.
+(Latin, prefixing). With `word_order="english"` (the demo's) every pseudo-language keeps English's constituent
+order and differs in lexicon, morphology and script only: a tiny model learns that monotone translation within
+the demo's budget, and the x2x difficulty the paper studies (off-target output) does not depend on word order.
+Nothing here touches the network; the same seed always gives the same world.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from eax.languages import PIVOT
 
@@ -121,6 +124,16 @@ GRAMMARS: dict[str, Grammar] = {
     "qac": Grammar("qac", "han", ("S", "A", "P", "V", "O"), False, True, "suffix", "", ""),
     "qad": Grammar("qad", "latin", ("A", "S", "V", "O", "P"), True, False, "prefix", "bdfghjklmnp", "aeiy"),
 }
+
+ENGLISH_ORDER = ("S", "V", "O", "A", "P")
+WORD_ORDERS = ("english", "own")
+
+
+def in_english_order(grammar: Grammar) -> Grammar:
+    """The grammar with English's constituent order, adjectives before nouns and prepositions; its lexicon,
+    sounds, affixes and script unchanged."""
+    return replace(grammar, clause_order=ENGLISH_ORDER, adjective_after_noun=False, postpositions=False)
+
 
 CYRILLIC = str.maketrans("abdefghijklmnoprstuvyz", "абдефгхийклмнопрстувыз")
 HAN_BLOCK = (0x4E00, 0x9FA5)
@@ -281,6 +294,7 @@ class ToyWorld:
     seed: int
     languages: tuple[str, ...]  # non-English toy codes
     lemma_count: int | None = None  # None: the whole lexicon, Zipfian; else about this many lemmas, uniform
+    word_order: str = "own"  # "own": each grammar's constituent order; "english": all in English's order
 
     @property
     def words(self) -> Lemmas:
@@ -290,13 +304,18 @@ class ToyWorld:
         unknown = [code for code in self.languages if code not in GRAMMARS]
         if unknown:
             raise ValueError(f"no toy grammar for {unknown}; toy languages are {sorted(GRAMMARS)}")
+        if self.word_order not in WORD_ORDERS:
+            raise ValueError(f"word order {self.word_order!r} is not one of {WORD_ORDERS}")
+
+    def grammar(self, code: str) -> Grammar:
+        return in_english_order(GRAMMARS[code]) if self.word_order == "english" else GRAMMARS[code]
 
     def lexicons(self) -> dict[str, dict[str, str]]:
         return {code: build_lexicon(GRAMMARS[code], self.seed) for code in self.languages}
 
     def realise_all(self, clause: Clause, lexicons: dict[str, dict[str, str]]) -> dict[str, str]:
         texts = {PIVOT: realise_english(clause)}
-        texts.update({code: realise(clause, GRAMMARS[code], lexicons[code]) for code in self.languages})
+        texts.update({code: realise(clause, self.grammar(code), lexicons[code]) for code in self.languages})
         return texts
 
 
@@ -338,7 +357,7 @@ def make_monolingual(world: ToyWorld, sentences_per_language: int, exclude_engli
             english = realise_english(clause)
             if english in exclude_english:
                 continue
-            text = english if code == PIVOT else realise(clause, GRAMMARS[code], lexicons[code])
+            text = english if code == PIVOT else realise(clause, world.grammar(code), lexicons[code])
             rows.append({"lang": code, "text": text})
             kept += 1
     return rows
