@@ -1,5 +1,6 @@
 # Config validation and the helpers that turn config values into paths. No rule lives here.
 
+import functools
 import json
 import re
 import sys
@@ -7,10 +8,11 @@ from pathlib import Path
 
 import yaml
 
+from eax.code_version import library_version as code_version_of
 from eax.config import config_errors, evaluated_models, evaluation_directions, margin_name, preference_run_names
 from eax.corpus import shard_name
 from eax.preference import METHODS as PREFERENCE_METHODS, prompt_style
-from eax.languages import en_centric_directions, language, pair_name, split_pair_name, x2x_directions
+from eax.languages import PIVOT, en_centric_directions, language, pair_name, split_pair_name, x2x_directions
 from eax.testsets import files_for
 
 
@@ -30,6 +32,7 @@ wildcard_constraints:
     shard="[0-9]+",
 
 LANGUAGES = config["languages"]
+X2X_LANGUAGES = [code for code in LANGUAGES if code != PIVOT]  # the x and y of x2x: all but the pivot
 RM_PAIRS = [pair_name(*direction) for direction in en_centric_directions(LANGUAGES)]
 X2X_PAIRS = [pair_name(*direction) for direction in x2x_directions(LANGUAGES)]
 SHARDS = [shard_name(index) for index in range(config["data"]["shards_per_pair"])]  # a static DAG: a dry run shows every job
@@ -57,6 +60,14 @@ EXTERNAL_SYSTEMS = {system["name"]: system for system in config["evaluation"]["e
 MAIN_METRIC = "chrf" if "chrf" in METRICS else METRICS[0]
 FLORES_DOWNLOAD = "results/data/flores200_dataset"
 FLORES_URL = "https://dl.fbaipublicfiles.com/nllb/flores200_dataset.tar.gz"
+
+
+@functools.cache
+def library_version(script):
+    """A hash of the `eax` code that workflow_scripts/`script` imports: a param of the script's rule, so an edit
+    to that code reruns the rule and what follows (eax.code_version)."""
+    scripts = Path(workflow.basedir) / "workflow_scripts"
+    return code_version_of(scripts / script, scripts / "eax")
 
 
 def is_local(source):

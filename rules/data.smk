@@ -5,6 +5,7 @@ rule download_hub_corpus:
     output:
         corpus="results/data/corpus.download.parquet",
     params:
+        library=library_version("download_hub_corpus.py"),
         dataset=config["corpus"]["source"],
         file=config["corpus"]["hub_file"],
     conda:
@@ -21,6 +22,7 @@ rule check_corpus:
     output:
         corpus="results/data/corpus.parquet",
     params:
+        library=library_version("check_corpus.py"),
         languages=LANGUAGES,
     conda:
         "../envs/data.yaml"
@@ -37,6 +39,7 @@ rule make_seed_shards:
         rm=expand("results/data/seed_shards/rm/{pair}/{shard}.parquet", pair=RM_PAIRS, shard=SHARDS),
         x2x=expand("results/data/seed_shards/x2x/{pair}/{shard}.parquet", pair=X2X_PAIRS, shard=SHARDS),
     params:
+        library=library_version("make_seed_shards.py"),
         languages=LANGUAGES,
         max_seed_rows=config["data"]["max_seed_rows"],
         seed=config["data"]["sample_seed"],
@@ -56,6 +59,7 @@ rule make_sft_data:
     output:
         data="results/data/sft.parquet",
     params:
+        library=library_version("make_sft_data.py"),
         tokenizer=model_location,
         chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],
@@ -77,6 +81,7 @@ rule download_flores:
             code=[language(code).flores for code in LANGUAGES],
         ),
     params:
+        library=library_version("download_flores.py"),
         url=FLORES_URL,
         splits=sorted({testset["split"] for testset in TESTSETS.values()}),
     conda:

@@ -11,6 +11,7 @@ rule translate_testset:
     output:
         hypotheses=directory("results/eval/{testset}/{model}/hypotheses"),
     params:
+        library=library_version("translate_testset.py"),
         model=model_location,
         format=testset_field("format"),
         root=lambda wildcards: testset_root(wildcards.testset),
@@ -48,6 +49,7 @@ rule import_external_system:
     output:
         hypotheses=directory("results/eval/{testset}/{system}/hypotheses"),
     params:
+        library=library_version("import_external_system.py"),
         format=testset_field("format"),
         root=lambda wildcards: testset_root(wildcards.testset),
         split=testset_field("split"),
@@ -70,6 +72,7 @@ rule score_translations:
     output:
         scores="results/eval/{testset}/{model}/scores/{metric}.csv",
     params:
+        library=library_version("score_translations.py"),
         format=testset_field("format"),
         root=lambda wildcards: testset_root(wildcards.testset),
         split=testset_field("split"),

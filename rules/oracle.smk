@@ -22,6 +22,7 @@ rule measure_oracle:
             "results/figures/oracle.png", caption="../report/oracle.rst", category="Figures", subcategory="Oracle"
         ),
     params:
+        library=library_version("measure_oracle.py"),
         run_name=config["run_name"],
         languages=LANGUAGES,
         variants=VARIANT_PARTS,

@@ -10,6 +10,7 @@ rule make_alma_r_pairs:
         counts="results/alma_r/pair_counts.csv",
         percentages="results/alma_r/pair_percentages.csv",
     params:
+        library=library_version("make_alma_r_pairs.py"),
         source=lambda wildcards, input: (
             str(Path(input.triplets[0]).parents[1]) if input.triplets else config["alma_r"]["source"]
         ),
@@ -32,6 +33,7 @@ rule train_preference:
         model=expand("results/models/{{method}}-{{data}}/{file}", file=LOCAL_MODEL_FILES),
         log_history="results/models/{method}-{data}/trainer_log.jsonl",
     params:
+        library=library_version("train_preference.py"),
         base=model_location,
         work_dir="results/work/{method}-{data}",
         hyperparameters=lambda wildcards: config["preference"][wildcards.method],

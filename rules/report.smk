@@ -42,6 +42,7 @@ rule make_tables:
             "results/tables/per_direction/{testset}_{metric}.{ext}", testset=TESTSETS, metric=METRICS, ext=["md", "csv", "tex"]
         ),
     params:
+        library=library_version("make_tables.py"),
         run_name=config["run_name"],
         testsets=list(TESTSETS),
         metrics=METRICS,
@@ -96,6 +97,7 @@ rule make_figures:
             subcategory="Preference data",
         ),
     params:
+        library=library_version("make_figures.py"),
         testset=list(TESTSETS)[0],
         metric=MAIN_METRIC,
         languages=LANGUAGES,

@@ -10,6 +10,7 @@ rule score_rm_candidates:
     output:
         scores="results/rm/scores/{pair}/{shard}.parquet",
     params:
+        library=library_version("score_rm_candidates.py"),
         metric=config["reward_data"]["metric"],
         comet_model=comet_checkpoint(config["reward_data"]["comet_model"]),
         bleurt_checkpoint=bleurt_checkpoint(config["reward_data"]["bleurt_checkpoint"]),
@@ -35,6 +36,7 @@ rule make_rm_pairs:
         counts="results/rm/pair_counts.csv",
         percentages="results/rm/pair_percentages.csv",
     params:
+        library=library_version("make_pairs.py"),
         languages=LANGUAGES,
         min_margin=config["reward_data"]["thresholds"][config["reward_data"]["metric"]]["min_margin"],
         min_winner_score=config["reward_data"]["thresholds"][config["reward_data"]["metric"]]["min_winner_score"],
@@ -58,6 +60,7 @@ rule train_reward_model:
         model=expand("results/models/rm/{file}", file=LOCAL_MODEL_FILES),
         log_history="results/models/rm/trainer_log.jsonl",
     params:
+        library=library_version("train_reward_model.py"),
         base=model_location,
         work_dir="results/work/rm",
         hyperparameters={key: value for key, value in config["reward_model"].items() if key != "score_batch_size"},

@@ -10,6 +10,7 @@ rule sample_rm_candidates:
     output:
         candidates=expand("results/rm/candidates/{sampler}/{{pair}}/{{shard}}.parquet", sampler=RM_SAMPLERS),
     params:
+        library=library_version("sample_candidates.py"),
         model=model_location,
         samplers=RM_SAMPLERS,
         settings=config["sampling"],
@@ -36,6 +37,7 @@ rule sample_x2x_candidates:
     output:
         candidates=expand("results/x2x/candidates/{sampler}/{{pair}}/{{shard}}.parquet", sampler=X2X_SAMPLERS),
     params:
+        library=library_version("sample_candidates.py"),
         model=model_location,
         samplers=X2X_SAMPLERS,
         settings=config["sampling"],

@@ -10,6 +10,7 @@ rule train_sft:
         model=expand("results/models/sft/{file}", file=LOCAL_MODEL_FILES),
         log_history="results/models/sft/trainer_log.jsonl",
     params:
+        library=library_version("train_sft.py"),
         base=model_location,
         work_dir="results/work/sft",
         hyperparameters=config["sft"],

@@ -19,9 +19,10 @@ rule make_toy_world:
         ),
         alma_r=expand(
             "results/toy_world/alma_r_preference/{code}-en/train-00000-of-00001.parquet",
-            code=[code for code in LANGUAGES if code != "en"],
+            code=X2X_LANGUAGES,
         ),
     params:
+        library=library_version("make_toy_world.py"),
         languages=LANGUAGES,
         alma_r_rows_per_language=config["toy_world"]["alma_r_rows_per_language"],
         seed=config["toy_world"]["seed"],
@@ -45,6 +46,7 @@ rule build_toy_base_model:
     output:
         model=expand("results/toy_world/base_model/{file}", file=LOCAL_MODEL_FILES),
     params:
+        library=library_version("build_toy_base_model.py"),
         vocab_size=config["toy_world"]["tokenizer_vocab_size"],
         architecture=config["toy_world"]["model"],
         pretrain=config["toy_world"]["pretrain"],
@@ -63,6 +65,7 @@ rule build_toy_comet:
     output:
         checkpoint="results/toy_world/comet/checkpoints/model.ckpt",
     params:
+        library=library_version("build_toy_comet.py"),
         architecture={key: config["toy_world"]["comet"][key] for key in ("hidden_size", "num_layers", "vocab_size")},
         fit_samples=config["toy_world"]["comet"]["fit_samples"],
         fit_steps=config["toy_world"]["comet"]["fit_steps"],
@@ -83,6 +86,7 @@ rule build_toy_bleurt:
         weights="results/toy_world/bleurt/model.safetensors",
         tokenizer="results/toy_world/bleurt/spm.model",
     params:
+        library=library_version("build_toy_bleurt.py"),
         architecture={key: config["toy_world"]["bleurt"][key] for key in ("hidden_size", "num_layers", "vocab_size")},
         fit_samples=config["toy_world"]["bleurt"]["fit_samples"],
         fit_steps=config["toy_world"]["bleurt"]["fit_steps"],

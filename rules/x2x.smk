@@ -11,6 +11,7 @@ rule score_x2x_candidates:
     output:
         scores=expand("results/x2x/scores/{variant}/{{pair}}/{{shard}}.parquet", variant=VARIANTS),
     params:
+        library=library_version("score_x2x_candidates.py"),
         reward_model=lambda wildcards, input: str(Path(input.model[0]).parent),
         batch_size=config["reward_model"]["score_batch_size"],
         chat_template=config["model"]["chat_template"],
@@ -36,7 +37,8 @@ rule make_x2x_pairs:
         counts="results/x2x/pairs/{variant}/margin_{margin}/pair_counts.csv",
         percentages="results/x2x/pairs/{variant}/margin_{margin}/pair_percentages.csv",
     params:
-        languages=LANGUAGES,
+        library=library_version("make_pairs.py"),
+        languages=X2X_LANGUAGES,
         min_margin=lambda wildcards: float(wildcards.margin),
         min_winner_score=config["x2x"]["min_winner_score"],
         max_pairs_per_direction=config["x2x"]["max_pairs_per_direction"],

@@ -3,15 +3,10 @@ import math
 import pandas as pd
 import pytest
 
-from eax.pairs import (PAIR_COLUMNS, PairRule, best_vs_worst, build_pairs, count_matrix, dedupe_candidates,
-                       outcome_counts, percentages, score_summary)
+from eax.pairs import (PAIR_COLUMNS, PairRule, best_vs_worst, build_pairs, count_matrix, outcome_counts, percentages,
+                       score_summary)
 
 NAN = math.nan
-
-
-def test_dedupe_keeps_first_seen_order_and_one_empty_candidate():
-    """The original keeps empty outputs as candidates (usually the loser)."""
-    assert dedupe_candidates(["b", " a ", "b", "", "a", "c", " "]) == ["b", "a", "", "c"]
 
 
 @pytest.mark.parametrize("candidates, scores, rule, expected", [
@@ -71,6 +66,8 @@ def test_count_matrix_and_percentages():
     assert counts.loc["de", "fr"] == 2 and counts.loc["fr", "de"] == 1
     assert counts.loc["total", "total"] == 3 and counts.loc["en", "total"] == 0
     assert percentages(counts).loc["de", "fr"] == pytest.approx(66.67)
+    x2x_only = count_matrix(build_pairs(SCORED, PairRule(1), None, seed=0), ["de", "fr"])  # as make_x2x_pairs asks
+    assert list(x2x_only.index) == ["de", "fr", "total"] and list(x2x_only.columns) == ["de", "fr", "total"]
     empty = count_matrix(build_pairs(SCORED, PairRule(100), None, seed=0), ["en", "de"])
     assert empty.loc["total", "total"] == 0 and percentages(empty).loc["total", "total"] == 0
 

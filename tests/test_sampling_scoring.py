@@ -3,8 +3,14 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from eax.sampling import sampler_prompt, seeds_as_rows
+from eax.sampling import dedupe_candidates, sampler_prompt, seeds_as_rows
 from eax.scoring import chrf_scores, flatten, regroup, scorer_prompt
+
+
+def test_dedupe_keeps_first_seen_order_and_one_empty_candidate():
+    """The original keeps empty outputs as candidates (usually the loser)."""
+    assert dedupe_candidates(["b", " a ", "b", "", "a", "c", " "]) == ["b", "a", "", "c"]
+
 
 ROW = SimpleNamespace(src_lang="de", trg_lang="fr", src_text="Hallo.", ref_lang="en", ref_text="Hello.")
 

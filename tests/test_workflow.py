@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 
@@ -110,6 +111,13 @@ def test_demo_models_load_with_plain_transformers(finished_demo):
         subprocess.run([sys.executable, "-c", code, str(folder)], check=True, timeout=120)
 
 
+def test_x2x_pair_counts_have_no_english_row_or_column(finished_demo):
+    """As the original prints them: x2x pairs never involve the pivot."""
+    for path in (finished_demo / "results" / "x2x" / "pairs").glob("*/margin_*/pair_counts.csv"):
+        counts = pd.read_csv(path, index_col=0)
+        assert list(counts.index) == ["qaa", "qab", "qac", "total"] == list(counts.columns), path
+
+
 def test_finished_demo_reruns_nothing(finished_demo):
     assert planned_jobs(finished_demo) == {}
 
@@ -150,16 +158,55 @@ def test_adding_a_language_reruns_the_whole_toy_world(finished_demo, tmp_path):
         planned_jobs(fresh, "--configfile", write_config(fresh, "qad.yaml", add_orvic))
 
 
+def edited(path: Path, change):
+    """Apply `change` to a file of the finished demo, and afterwards put it back, time stamp included (the
+    finished demo serves other tests)."""
+    original, stat = path.read_text(), path.stat()
+    path.write_text(change(original))
+    return original, stat
+
+
+def restore(path: Path, original: str, stat) -> None:
+    path.write_text(original)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
 def test_editing_one_workflow_script_reruns_its_rule_and_what_follows(finished_demo):
     script = finished_demo / "workflow_scripts" / "make_tables.py"
-    original, stat = script.read_text(), script.stat()
+    original, stat = edited(script, lambda text: text + "# an edit\n")
     try:
-        script.write_text(original + "# an edit\n")
         assert planned_jobs(finished_demo) == {"make_tables": 1, "make_figures": 1, "all": 1}
-    finally:  # the finished demo serves other tests: put the script back as it was, time stamp included
-        script.write_text(original)
-        os.utime(script, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    finally:
+        restore(script, original, stat)
     assert planned_jobs(finished_demo) == {}
+
+
+def test_editing_a_library_module_reruns_the_rules_that_import_it_and_what_follows(finished_demo):
+    module = finished_demo / "workflow_scripts" / "eax" / "pairs.py"
+    original, stat = edited(module, lambda text: text + "\nBEST_FIRST = True\n")
+    try:
+        jobs = planned_jobs(finished_demo)
+    finally:
+        restore(module, original, stat)
+    assert {"make_rm_pairs", "make_x2x_pairs", "make_alma_r_pairs", "train_reward_model", "train_preference",
+            "make_tables"} <= jobs.keys()
+    upstream = {"make_toy_world", "train_sft", "sample_rm_candidates", "sample_x2x_candidates", "score_rm_candidates"}
+    assert not upstream & jobs.keys(), jobs
+    assert jobs["make_x2x_pairs"] == 4 * 4  # every variant at every margin
+    assert planned_jobs(finished_demo) == {}
+
+
+@pytest.mark.parametrize("module, change", [
+    ("pairs.py", lambda text: text.replace("\n\n\n", "\n\n\n# a comment on its own line\n", 1)),
+    ("science.py", lambda text: text + "\nUNUSED_BY_ANY_RULE = 1\n"),
+], ids=["a comment in a module rules import", "code in a module no rule imports"])
+def test_library_edits_that_change_no_rule_s_code_rerun_nothing(finished_demo, module, change):
+    path = finished_demo / "workflow_scripts" / "eax" / module
+    original, stat = edited(path, change)
+    try:
+        assert planned_jobs(finished_demo) == {}
+    finally:
+        restore(path, original, stat)
 
 
 def test_dpo_beta_change_reruns_only_dpo_runs(finished_demo):

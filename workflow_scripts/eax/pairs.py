@@ -24,12 +24,6 @@ class PairRule:
     valid_range: tuple[float, float] | None = None  # scores outside are treated as missing
 
 
-def dedupe_candidates(candidates: list[str]) -> list[str]:
-    """Drop repeated candidates, keeping first-seen order (the original's `set()` was hash-ordered). An empty
-    output stays a candidate, once, as in the original: it is scored like any other and is usually the loser."""
-    return list(dict.fromkeys(candidate.strip() for candidate in candidates))
-
-
 def _usable(scores: list[float], rule: PairRule) -> list[int]:
     low, high = rule.valid_range or (-math.inf, math.inf)
     return [i for i, score in enumerate(scores) if score is not None and not math.isnan(score) and low <= score <= high]

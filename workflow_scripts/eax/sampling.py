@@ -8,11 +8,16 @@ import pandas as pd
 
 from eax.chat import as_chat, use_chat_template
 from eax.generation import clean_output, generate, load_causal_lm, load_vllm, stop_strings
-from eax.pairs import dedupe_candidates
 from eax.prompts import eaxt_prompt, eval_prompt
 
 SAMPLERS = ("eaxt", "direct")
 CANDIDATE_COLUMNS = ["src_lang", "trg_lang", "src_text", "ref_lang", "ref_text", "candidates"]
+
+
+def dedupe_candidates(candidates: list[str]) -> list[str]:
+    """Drop repeated candidates, keeping first-seen order (the original's `set()` was hash-ordered). An empty
+    output stays a candidate, once, as in the original: it is scored like any other and is usually the loser."""
+    return list(dict.fromkeys(candidate.strip() for candidate in candidates))
 
 
 @dataclass(frozen=True)
