@@ -58,7 +58,7 @@ def test_paper_dry_run_on_the_slurm_profile_lists_every_gpu_job_with_its_gpu(wor
     result = snakemake(workflow_copy, *args)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     jobs = planned_jobs(workflow_copy, *args[1:])
-    shards = 8  # data.shards_per_pair of config/paper.yaml
+    shards = yaml.safe_load((workflow_copy / "config" / "paper.yaml").read_text())["data"]["shards_per_pair"]
     assert jobs["sample_x2x_candidates"] == jobs["score_x2x_candidates"] == 72 * shards
     assert jobs["sample_rm_candidates"] == jobs["score_rm_candidates"] == 18 * shards
     blocks = re.findall(r"^(?:local)?rule (\w+):\n(.*?)(?=\n\n|\Z)", result.stdout, re.S | re.M)

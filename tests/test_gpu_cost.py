@@ -1,0 +1,50 @@
+"""bench/gpu_cost.py: the GPU cost model counts the workflow's own jobs and sizes shards to its start-up goal."""
+
+import importlib.util
+import subprocess
+import sys
+from argparse import Namespace
+
+import yaml
+
+from conftest import ROOT
+
+SPEC = importlib.util.spec_from_file_location("gpu_cost", ROOT / "bench" / "gpu_cost.py")
+gpu_cost = sys.modules["gpu_cost"] = importlib.util.module_from_spec(SPEC)
+SPEC.loader.exec_module(gpu_cost)
+
+FIGURES = Namespace(gen_tps=3363, hf_gap=14, vllm_startup=90, hf_startup=40, metric_startup=20, prompt_tokens=120,
+                    output_tokens=50, mfu=0.4, peak_flops=312e12, policy_params=7.6e9, metric_params=0.58e9)
+
+
+def paper_stages(shards: int, rows: int = 20_000) -> tuple[dict, int]:
+    config = yaml.safe_load((ROOT / "config" / "paper.yaml").read_text())
+    config["data"]["shards_per_pair"] = shards
+    corpus = gpu_cost.synthetic_corpus(rows, gpu_cost.language_shares(config["languages"]))
+    return {stage.name: stage for stage in gpu_cost.stages(config, corpus, FIGURES)}, len(corpus)
+
+
+def test_jobs_are_the_dag_s_and_rows_are_the_seed_functions():
+    stages, corpus_rows = paper_stages(shards=3)
+    assert len(stages["sample_x2x_candidates"].rows_per_job) == 72 * 3
+    assert len(stages["sample_rm_candidates"].rows_per_job) == 18 * 3
+    assert sum(stages["sample_rm_candidates"].rows_per_job) == corpus_rows  # every row seeds its own direction
+    assert sum(stages["sample_x2x_candidates"].rows_per_job) == 8 * corpus_rows  # each x text, to 8 other languages
+
+
+def test_the_recommended_shards_keep_start_up_within_the_target():
+    def share(shards: int) -> float:
+        return paper_stages(shards, rows=150_000)[0]["sample_x2x_candidates"].startup_share
+
+    stage = paper_stages(shards=1, rows=150_000)[0]["sample_x2x_candidates"]
+    shards = gpu_cost.largest_shards_within(stage, 72, 0.10)
+    assert shards > 1 and share(shards) <= 0.10 < share(shards + 1)
+
+
+def test_the_script_prints_every_stage():
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "gpu_cost.py"), "--rows", "20000"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    for stage in ("sample_rm_candidates", "score_rm_candidates", "sample_x2x_candidates", "score_x2x_candidates"):
+        assert f"| {stage} |" in result.stdout
+    assert "start-up" in result.stdout.splitlines()[-1]
