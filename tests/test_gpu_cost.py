@@ -6,7 +6,6 @@ import sys
 from argparse import Namespace
 
 import yaml
-
 from conftest import ROOT
 
 SPEC = importlib.util.spec_from_file_location("gpu_cost", ROOT / "bench" / "gpu_cost.py")
@@ -43,7 +42,7 @@ def test_the_recommended_shards_keep_start_up_within_the_target():
 
 def test_the_script_prints_every_stage():
     result = subprocess.run([sys.executable, str(ROOT / "bench" / "gpu_cost.py"), "--rows", "20000"],
-                            capture_output=True, text=True, timeout=120)
+                            capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     for stage in ("sample_rm_candidates", "score_rm_candidates", "sample_x2x_candidates", "score_x2x_candidates"):
         assert f"| {stage} |" in result.stdout

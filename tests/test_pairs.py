@@ -3,8 +3,8 @@ import math
 import pandas as pd
 import pytest
 
-from eax.pairs import (PAIR_COLUMNS, PairRule, best_vs_worst, build_pairs, count_matrix, outcome_counts, percentages,
-                       score_summary)
+from eax.pairs import (PAIR_COLUMNS, PairRule, best_vs_worst, build_pairs, cap_and_shuffle, count_matrix, judge_rows,
+                       percentages, score_summary, score_values)
 
 NAN = math.nan
 
@@ -72,16 +72,26 @@ def test_count_matrix_and_percentages():
     assert empty.loc["total", "total"] == 0 and percentages(empty).loc["total", "total"] == 0
 
 
+def test_pairs_judged_shard_by_shard_are_the_pairs_judged_at_once():
+    """make_pairs reads one shard at a time: the result must not depend on it."""
+    shards = [SCORED.iloc[:3], SCORED.iloc[3:]]
+    streamed = cap_and_shuffle(pd.concat([judge_rows(shard, PairRule(1))[0] for shard in shards], ignore_index=True),
+                               1, seed=3)
+    assert streamed.equals(build_pairs(SCORED, PairRule(1), 1, seed=3))
+
+
 def test_outcome_counts_say_why_rows_gave_no_pair():
     scored = rows(("de", "fr", ["x", "y"], [1.0, 9.0]), ("de", "fr", ["p"], [2.0]),
                   ("fr", "de", ["m", "n"], [5.0, 5.5]), ("fr", "de", ["u", "v"], [NAN, 8.0]))
-    counts = outcome_counts(scored, PairRule(1))
+    pairs, counts = judge_rows(scored, PairRule(1))
+    assert len(pairs) == counts["kept"] == 1
     assert counts.to_dict() == {"kept": 1, "fewer than 2 usable candidates": 2, "no winner >= min_winner_score": 0,
                                 "margin below min_margin": 1}
-    assert outcome_counts(scored, PairRule(1, min_winner_score=10))["no winner >= min_winner_score"] == 2
+    assert judge_rows(scored, PairRule(1, min_winner_score=10))[1]["no winner >= min_winner_score"] == 2
 
 
 def test_score_summary_reports_nan_and_row_range():
-    summary = score_summary(rows(("de", "fr", ["x", "y"], [1.0, 9.0]), ("de", "fr", ["p", "q"], [NAN, 2.0])))
+    scored = rows(("de", "fr", ["x", "y"], [1.0, 9.0]), ("de", "fr", ["p", "q"], [NAN, 2.0]))
+    summary = score_summary(*score_values(scored))
     assert summary == "scores: 4, 1 NaN, min 1, median 2, max 9; median range per row 8"
-    assert score_summary(rows(("de", "fr", ["x"], [NAN]))) == "scores: 1, none finite"
+    assert score_summary(*score_values(rows(("de", "fr", ["x"], [NAN])))) == "scores: 1, none finite"

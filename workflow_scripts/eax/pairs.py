@@ -60,29 +60,14 @@ def best_vs_worst(candidates: list[str], scores: list[float], rule: PairRule) ->
     return judge_row(candidates, scores, rule)[0]
 
 
-def outcome_counts(rows: pd.DataFrame, rule: PairRule) -> pd.Series:
-    """How many rows ended in each outcome, before any cap: the log line that explains an empty pair file."""
-    outcomes = [judge_row(list(row.candidates), list(row.scores), rule)[1] for row in rows.itertuples(index=False)]
-    return pd.Series(outcomes, dtype=object).value_counts().reindex(OUTCOMES, fill_value=0)
-
-
-def score_summary(rows: pd.DataFrame) -> str:
-    """Scores seen and the median best-minus-worst range per row: the figure to set `min_margin` against."""
-    scores = np.array([score for row_scores in rows["scores"] for score in row_scores], dtype=float)
-    ranges = [np.nanmax(r) - np.nanmin(r) for r in rows["scores"] if np.isfinite(np.asarray(r, float)).sum() >= 2]
-    finite = scores[np.isfinite(scores)]
-    if not len(finite):
-        return f"scores: {len(scores)}, none finite"
-    return (f"scores: {len(scores)}, {len(scores) - len(finite)} NaN, min {finite.min():.4g}, "
-            f"median {np.median(finite):.4g}, max {finite.max():.4g}; median range per row "
-            f"{np.median(ranges) if ranges else float('nan'):.4g}")
-
-
-def build_pairs(rows: pd.DataFrame, rule: PairRule, max_pairs_per_direction: int | None, seed: int) -> pd.DataFrame:
-    """Pairs from rows holding `candidates` and `scores` lists; capped per direction by margin, then shuffled."""
-    records = []
+def judge_rows(rows: pd.DataFrame, rule: PairRule) -> tuple[pd.DataFrame, pd.Series]:
+    """The pairs of scored rows (holding `candidates` and `scores` lists), uncapped and in row order, and how many
+    rows ended in each outcome (the log line that explains an empty pair file). One shard's rows at a time is
+    enough: pairs depend on their own row only."""
+    records, outcomes = [], []
     for row in rows.itertuples(index=False):
-        choice = best_vs_worst(list(row.candidates), list(row.scores), rule)
+        choice, outcome = judge_row(list(row.candidates), list(row.scores), rule)
+        outcomes.append(outcome)
         if choice is None:
             continue
         winner, loser = choice
@@ -92,11 +77,39 @@ def build_pairs(rows: pd.DataFrame, rule: PairRule, max_pairs_per_direction: int
             "chosen_score": float(row.scores[winner]), "rejected_score": float(row.scores[loser]),
             "margin": float(row.scores[winner] - row.scores[loser]),
         })
-    pairs = pd.DataFrame(records, columns=PAIR_COLUMNS)
+    counts = pd.Series(outcomes, dtype=object).value_counts().reindex(OUTCOMES, fill_value=0)
+    return pd.DataFrame(records, columns=PAIR_COLUMNS), counts
+
+
+def score_values(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Every score of the rows, flat, and each row's best-minus-worst range (rows with two finite scores)."""
+    per_row = [np.asarray(scores, dtype=float) for scores in rows["scores"]]
+    flat = np.concatenate(per_row) if per_row else np.array([], dtype=float)
+    ranges = np.array([np.nanmax(r) - np.nanmin(r) for r in per_row if np.isfinite(r).sum() >= 2], dtype=float)
+    return flat, ranges
+
+
+def score_summary(scores: np.ndarray, ranges: np.ndarray) -> str:
+    """Scores seen and the median best-minus-worst range per row: the figure to set `min_margin` against."""
+    finite = scores[np.isfinite(scores)]
+    if not len(finite):
+        return f"scores: {len(scores)}, none finite"
+    return (f"scores: {len(scores)}, {len(scores) - len(finite)} NaN, min {finite.min():.4g}, "
+            f"median {np.median(finite):.4g}, max {finite.max():.4g}; median range per row "
+            f"{np.median(ranges) if len(ranges) else float('nan'):.4g}")
+
+
+def cap_and_shuffle(pairs: pd.DataFrame, max_pairs_per_direction: int | None, seed: int) -> pd.DataFrame:
+    """At most `max_pairs_per_direction` pairs per direction, the largest margins kept; then a seeded shuffle."""
     if max_pairs_per_direction is not None:
         pairs = (pairs.sort_values("margin", ascending=False, kind="stable")
                  .groupby(["src_lang", "trg_lang"], sort=False).head(max_pairs_per_direction))
     return pairs.sample(frac=1.0, random_state=np.random.RandomState(seed)).reset_index(drop=True)
+
+
+def build_pairs(rows: pd.DataFrame, rule: PairRule, max_pairs_per_direction: int | None, seed: int) -> pd.DataFrame:
+    """Pairs from scored rows; capped per direction by margin, then shuffled."""
+    return cap_and_shuffle(judge_rows(rows, rule)[0], max_pairs_per_direction, seed)
 
 
 def count_matrix(pairs: pd.DataFrame, languages: list[str]) -> pd.DataFrame:
