@@ -32,9 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "workflow_scripts"))
 
 from eax.corpus import rm_seeds, x2x_seeds
-from eax.languages import PIVOT
+from paper_scale import language_shares, synthetic_corpus
 
-SKEW = {"de": 0.30, "ko": 0.025}  # the rest share what is left equally
 A100_BF16_FLOPS = 312e12
 
 
@@ -58,22 +57,6 @@ class Stage:
     def startup_share(self) -> float:
         total = self.work_hours + self.startup_hours
         return self.startup_hours / total if total else 0.0
-
-
-def language_shares(languages: list[str]) -> dict[str, float]:
-    others = [code for code in languages if code != PIVOT and code not in SKEW]
-    rest = (1 - sum(share for code, share in SKEW.items() if code in languages)) / max(len(others), 1)
-    return {code: SKEW.get(code, rest) for code in languages if code != PIVOT}
-
-
-def synthetic_corpus(rows: int, shares: dict[str, float]) -> pd.DataFrame:
-    """English-centric rows, half into English and half out of it per language, every text distinct."""
-    records = []
-    for code, share in shares.items():
-        for i in range(round(rows * share)):
-            src, trg = (code, PIVOT) if i % 2 else (PIVOT, code)
-            records.append((src, trg, f"{src}{i}", f"{trg}{i}"))
-    return pd.DataFrame(records, columns=["src_lang", "trg_lang", "src_text", "trg_text"])
 
 
 def shard_sizes(seeds: dict[str, pd.DataFrame], shards_per_pair: int, max_rows: int | None) -> list[int]:
