@@ -101,10 +101,17 @@ def score_summary(scores: np.ndarray, ranges: np.ndarray) -> str:
 
 def cap_and_shuffle(pairs: pd.DataFrame, max_pairs_per_direction: int | None, seed: int) -> pd.DataFrame:
     """At most `max_pairs_per_direction` pairs per direction, the largest margins kept; then a seeded shuffle."""
+    return pairs.iloc[kept_order(pairs, max_pairs_per_direction, seed)].reset_index(drop=True)
+
+
+def kept_order(pairs: pd.DataFrame, max_pairs_per_direction: int | None, seed: int) -> np.ndarray:
+    """The positions of the pairs `cap_and_shuffle` keeps, in its order; it reads only the direction and margin
+    columns, so the texts can stay in a compact store (make_pairs keeps them in Arrow)."""
+    light = pairs[["src_lang", "trg_lang", "margin"]].reset_index(drop=True)
     if max_pairs_per_direction is not None:
-        pairs = (pairs.sort_values("margin", ascending=False, kind="stable")
+        light = (light.sort_values("margin", ascending=False, kind="stable")
                  .groupby(["src_lang", "trg_lang"], sort=False).head(max_pairs_per_direction))
-    return pairs.sample(frac=1.0, random_state=np.random.RandomState(seed)).reset_index(drop=True)
+    return light.sample(frac=1.0, random_state=np.random.RandomState(seed)).index.to_numpy()
 
 
 def build_pairs(rows: pd.DataFrame, rule: PairRule, max_pairs_per_direction: int | None, seed: int) -> pd.DataFrame:
