@@ -43,6 +43,8 @@ rule make_rm_pairs:
         max_pairs_per_direction=config["reward_data"]["max_pairs_per_direction"],
         valid_score_range=config["reward_data"]["valid_score_range"],
         seed=config["reward_data"]["seed"],
+    resources:
+        mem_mb=PAIR_RULE_MEM_MB,
     conda:
         "../envs/data.yaml"
     log:

@@ -47,6 +47,8 @@ rule make_x2x_pairs:
     wildcard_constraints:
         variant="(eaxt|direct)_(eaxe|direct)",
         margin="[0-9.e+-]+",
+    resources:
+        mem_mb=PAIR_RULE_MEM_MB,
     conda:
         "../envs/data.yaml"
     log:

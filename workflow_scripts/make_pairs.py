@@ -44,7 +44,7 @@ def main(snakemake) -> None:
         ranges.append(shard_ranges)
         n_rows += len(rows)
     table = pa.concat_tables(found) if found else PAIR_SCHEMA.empty_table()
-    light = table.select(["src_lang", "trg_lang", "margin"]).to_pandas()
+    light = table.select(["src_lang", "trg_lang", "margin"]).to_pandas(strings_to_categorical=True)
     order = kept_order(light, params.max_pairs_per_direction, params.seed)
     counts = count_matrix(light.iloc[order], params.languages)
     print(f"{len(order)} pairs from {n_rows} rows (min_margin {rule.min_margin}, min_winner_score "
