@@ -10,13 +10,15 @@ change to code or to a docstring reruns the rule and everything downstream of it
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 from pathlib import Path
 
 PACKAGE = "eax"
 
 
-def package_imports(source: str) -> set[str]:
+@functools.lru_cache(maxsize=512)
+def package_imports(source: str) -> frozenset[str]:
     """Dotted names of the package's modules that `source` imports (`from eax import x` counts `eax.x` and `eax`)."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(source)):
@@ -26,7 +28,7 @@ def package_imports(source: str) -> set[str]:
             names.add(node.module)
             if node.module == PACKAGE:
                 names |= {f"{PACKAGE}.{alias.name}" for alias in node.names}
-    return names
+    return frozenset(names)
 
 
 def _in_package(name: str) -> bool:
@@ -57,9 +59,15 @@ def code_version(modules: list[Path], package_dir: Path) -> str:
     """A short hash of the modules' names and syntax trees (comments and formatting do not count)."""
     digest = hashlib.sha256()
     for path in modules:
-        tree = ast.dump(ast.parse(path.read_text(encoding="utf-8")))
+        tree = _tree_text(path.read_text(encoding="utf-8"))
         digest.update(f"{path.relative_to(package_dir)}\0{tree}\0".encode())
     return digest.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=512)
+def _tree_text(source: str) -> str:
+    """The syntax tree as text, once per distinct source: every rule's script imports much the same modules."""
+    return ast.dump(ast.parse(source))
 
 
 def library_version(script: Path, package_dir: Path) -> str:
