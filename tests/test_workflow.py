@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 import pytest
+import yaml
 
 from conftest import SHARED_DATA, copy_workflow, planned_jobs, snakemake, write_config
 
