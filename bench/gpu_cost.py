@@ -31,7 +31,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "workflow_scripts"))
 
-from eax.corpus import rm_seeds, x2x_seeds
+from eax.corpus import rm_seeds, split_into_shards, x2x_seeds
 from paper_scale import language_shares, synthetic_corpus
 
 A100_BF16_FLOPS = 312e12
@@ -60,16 +60,9 @@ class Stage:
 
 
 def shard_sizes(seeds: dict[str, pd.DataFrame], shards_per_pair: int, max_rows: int | None) -> list[int]:
-    sizes = []
-    for frame in seeds.values():
-        rows = min(len(frame), max_rows) if max_rows else len(frame)
-        sizes += [len(part) for part in _split(rows, shards_per_pair)]
-    return sizes
-
-
-def _split(rows: int, shards: int) -> list[range]:
-    bounds = [round(rows * k / shards) for k in range(shards + 1)]
-    return [range(bounds[k], bounds[k + 1]) for k in range(shards)]
+    """Seed rows per sampling/scoring job: each pair's (capped) seeds cut as make_seed_shards cuts them."""
+    return [len(shard) for frame in seeds.values()
+            for shard in split_into_shards(frame.head(max_rows) if max_rows else frame, shards_per_pair)]
 
 
 def stages(config: dict, corpus: pd.DataFrame, args: argparse.Namespace) -> list[Stage]:
