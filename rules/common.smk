@@ -58,7 +58,7 @@ TOY_BLEURT = "results/toy_world/bleurt"
 TOY_BLEURT_FILES = ["config.json", "model.safetensors", "spm.model"]
 EXTERNAL_SYSTEMS = {system["name"]: system for system in config["evaluation"]["external_systems"]}
 MAIN_METRIC = "chrf" if "chrf" in METRICS else METRICS[0]
-PAIR_RULE_MEM_MB = 2000  # a pair job at the paper scale peaks at 1.4 GiB (bench/paper_scale.py); local on clusters
+PAIR_RULE_MEM_MB = 1000  # a pair job at the paper scale peaks at 0.53 GiB (bench/paper_scale.py); local on clusters
 FLORES_DOWNLOAD = "results/data/flores200_dataset"
 FLORES_URL = "https://dl.fbaipublicfiles.com/nllb/flores200_dataset.tar.gz"
 
