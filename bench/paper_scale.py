@@ -2,12 +2,14 @@
 with its wall time and peak memory (the largest resident set of the job's process).
 
 The corpus has the given size and language skew (default 150k rows: German 30%, Korean 2.5%, the rest equal) and
-sentences of FLORES-like length; the seed shards are cut as `config/paper.yaml` asks; one x2x variant's score
-shards hold n candidates per sampled row with random scores. Each script runs in a fresh process, given the
-inputs, outputs and params its rule would give it, so what is measured is the rule's real code. Not measured here:
-the SFT data (it needs the real model's tokenizer) and the GPU stages (`bench/gpu_cost.py`).
+sentences of FLORES-like length; it is checked (`check_corpus`), turned into SFT data (`make_sft_data`, with a
+byte-level BPE of `--vocab` pieces trained here on the corpus: no real model's tokenizer is at hand offline), and
+cut into seed shards as `config/paper.yaml` asks; one x2x variant's score shards hold n candidates per sampled row
+with random scores. Each script runs in a fresh process, given the inputs, outputs and params its rule would give
+it, so what is measured is the rule's real code. Not measured here: the GPU stages (`bench/gpu_cost.py`) and the
+tables (they read evaluation scores, a few thousand rows per model even at the paper's size).
 
-    .venv/bin/python bench/paper_scale.py [--rows 150000] [--keep DIR]
+    .venv/bin/python bench/paper_scale.py [--rows 150000] [--vocab 32000] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ sys.path.insert(0, str(ROOT / "workflow_scripts"))
 from eax.config import margin_name
 from eax.corpus import shard_name
 from eax.languages import PIVOT, en_centric_directions, pair_name, x2x_directions
+from eax.tiny_models import train_chat_tokenizer
 
 SKEW = {"de": 0.30, "ko": 0.025}  # the rest share what is left equally
 WORDS = ("the of and to in a is that for it as was with be by on not he this are or his from at which but have an "
@@ -94,6 +97,25 @@ def run_rule_script(script: str, spec_file: str) -> None:
                    init_globals={"snakemake": as_snakemake(json.loads(Path(spec_file).read_text()))}, run_name="__main__")
 
 
+def check_corpus_job(config: dict, corpus: Path, out: Path) -> dict:
+    return job("check_corpus", {"corpus": str(corpus)}, {"corpus": str(out)}, {"languages": config["languages"]},
+               out.parent / "check_corpus.log")
+
+
+def sft_data_job(config: dict, corpus: Path, tokenizer: Path, out: Path) -> dict:
+    data = config["data"]
+    return job("make_sft_data", {"corpus": str(corpus)}, {"data": str(out)},
+               {"tokenizer": str(tokenizer), "chat_template": config["model"]["chat_template"],
+                "trust_remote_code": False, "prompt_seed": data["prompt_seed"], "max_tokens": data["max_tokens"]},
+               out.parent / "make_sft_data.log")
+
+
+def save_tokenizer(corpus: pd.DataFrame, vocab_size: int, folder: Path) -> None:
+    """A byte-level BPE with a chat template, trained on a sample of the corpus: the stand-in for the model's own."""
+    texts = pd.concat([corpus["src_text"], corpus["trg_text"]]).sample(n=min(20_000, 2 * len(corpus)), random_state=0)
+    train_chat_tokenizer(texts.tolist(), vocab_size).save_pretrained(folder)
+
+
 def seed_shard_job(config: dict, corpus: Path, out: Path) -> dict:
     languages, shards = config["languages"], [shard_name(k) for k in range(config["data"]["shards_per_pair"])]
     rm = [str(out / "rm" / pair_name(*d) / f"{s}.parquet") for d in en_centric_directions(languages) for s in shards]
@@ -135,6 +157,7 @@ def pair_job(config: dict, scores: list[str], out: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=150_000)
+    parser.add_argument("--vocab", type=int, default=32_000, help="pieces of the stand-in tokenizer")
     parser.add_argument("--config", default=str(ROOT / "config" / "paper.yaml"))
     parser.add_argument("--keep", help="work in this folder and keep it (default: a temporary one, removed)")
     parser.add_argument("--run", nargs=2, metavar=("SCRIPT", "JOB"), help=argparse.SUPPRESS)  # the measured child
@@ -148,7 +171,14 @@ def main() -> None:
         corpus = synthetic_corpus(args.rows, language_shares(config["languages"]))
         corpus_path = work / "corpus.parquet"
         corpus.to_parquet(corpus_path, index=False)
-        shards = seed_shard_job(config, corpus_path, work / "seed_shards")
+        checked = work / "data" / "corpus.parquet"
+        seconds, gib = measure("check_corpus.py", check_corpus_job(config, corpus_path, checked), work)
+        print(f"check_corpus ({len(corpus):,} rows): {seconds:.1f} s, peak {gib:.2f} GiB")
+        save_tokenizer(corpus, args.vocab, work / "tokenizer")
+        sft = sft_data_job(config, checked, work / "tokenizer", work / "data" / "sft.parquet")
+        seconds, gib = measure("make_sft_data.py", sft, work)
+        print(f"make_sft_data ({args.vocab:,}-piece BPE): {seconds:.1f} s, peak {gib:.2f} GiB")
+        shards = seed_shard_job(config, checked, work / "seed_shards")
         seconds, gib = measure("make_seed_shards.py", shards, work)
         x2x_shards = shards["output"]["x2x"]
         x2x_rows = sum(len(pd.read_parquet(path)) for path in x2x_shards)

@@ -6,10 +6,8 @@ import re
 import sys
 from pathlib import Path
 
-import yaml
-
 from eax.code_version import library_version as code_version_of
-from eax.config import config_errors, evaluated_models, evaluation_directions, margin_name, preference_run_names
+from eax.config import config_errors, evaluated_models, read_yaml, evaluation_directions, margin_name, preference_run_names
 from eax.corpus import shard_name
 from eax.preference import METHODS as PREFERENCE_METHODS, prompt_style
 from eax.languages import PIVOT, en_centric_directions, language, pair_name, split_pair_name, x2x_directions
@@ -18,8 +16,7 @@ from eax.testsets import files_for
 
 def _stop_on_config_errors(config):
     """One line per problem and exit 1: a user error gets no traceback."""
-    with open(Path(workflow.basedir) / "config" / "schema.yaml", encoding="utf-8") as handle:
-        errors = config_errors(config, yaml.safe_load(handle))
+    errors = config_errors(config, read_yaml(Path(workflow.basedir) / "config" / "schema.yaml"))
     if errors:
         print("\n".join(["invalid configuration:", *errors]), file=sys.stderr)
         sys.exit(1)

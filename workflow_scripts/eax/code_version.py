@@ -18,10 +18,21 @@ PACKAGE = "eax"
 
 
 @functools.lru_cache(maxsize=512)
+def _tree(source: str) -> ast.Module:
+    """One parse per distinct source: every rule's script imports much the same modules."""
+    return ast.parse(source)
+
+
+@functools.lru_cache(maxsize=512)
+def tree_hash(source: str) -> str:
+    return hashlib.sha256(ast.dump(_tree(source)).encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=512)
 def package_imports(source: str) -> frozenset[str]:
     """Dotted names of the package's modules that `source` imports (`from eax import x` counts `eax.x` and `eax`)."""
     names: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(_tree(source)):
         if isinstance(node, ast.Import):
             names |= {alias.name for alias in node.names if _in_package(alias.name)}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and _in_package(node.module):
@@ -59,15 +70,8 @@ def code_version(modules: list[Path], package_dir: Path) -> str:
     """A short hash of the modules' names and syntax trees (comments and formatting do not count)."""
     digest = hashlib.sha256()
     for path in modules:
-        tree = _tree_text(path.read_text(encoding="utf-8"))
-        digest.update(f"{path.relative_to(package_dir)}\0{tree}\0".encode())
+        digest.update(f"{path.relative_to(package_dir)}\0{tree_hash(path.read_text(encoding='utf-8'))}\0".encode())
     return digest.hexdigest()[:16]
-
-
-@functools.lru_cache(maxsize=512)
-def _tree_text(source: str) -> str:
-    """The syntax tree as text, once per distinct source: every rule's script imports much the same modules."""
-    return ast.dump(ast.parse(source))
 
 
 def library_version(script: Path, package_dir: Path) -> str:
