@@ -49,6 +49,7 @@ localrules:
     import_external_system,
     make_tables,
     make_figures,
+    make_reproduction_card,
     measure_oracle,
 
 
@@ -60,6 +61,7 @@ onstart:
 
 
 rule all:
+    default_target: True
     input:
         reward_model_pairs="results/rm/pairs.parquet",
         x2x_pairs=x2x_pair_files(),
@@ -67,4 +69,4 @@ rule all:
         tables=rules.make_tables.output,
         figures=rules.make_figures.output,
         oracle=rules.measure_oracle.output if config["corpus"]["source"] == "toy" else [],
-    default_target: True
+        reproduction_card=rules.make_reproduction_card.output if config["reproduction"]["published"] else [],

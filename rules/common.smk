@@ -7,7 +7,14 @@ import sys
 from pathlib import Path
 
 from eax.code_version import library_version as code_version_of
-from eax.config import config_errors, evaluated_models, read_yaml, evaluation_directions, margin_name, preference_run_names
+from eax.config import (
+    config_errors,
+    evaluated_models,
+    read_yaml,
+    evaluation_directions,
+    margin_name,
+    preference_run_names,
+)
 from eax.corpus import shard_name
 from eax.preference import METHODS as PREFERENCE_METHODS, prompt_style
 from eax.languages import PIVOT, en_centric_directions, language, pair_name, split_pair_name, x2x_directions
@@ -24,26 +31,35 @@ def _stop_on_config_errors(config):
 
 _stop_on_config_errors(config)
 
+
 wildcard_constraints:
     pair="[A-Za-z]+2[A-Za-z]+",
     shard="[0-9]+",
+
 
 LANGUAGES = config["languages"]
 X2X_LANGUAGES = [code for code in LANGUAGES if code != PIVOT]  # the x and y of x2x: all but the pivot
 RM_PAIRS = [pair_name(*direction) for direction in en_centric_directions(LANGUAGES)]
 X2X_PAIRS = [pair_name(*direction) for direction in x2x_directions(LANGUAGES)]
-SHARDS = [shard_name(index) for index in range(config["data"]["shards_per_pair"])]  # a static DAG: a dry run shows every job
+SHARDS = [
+    shard_name(index) for index in range(config["data"]["shards_per_pair"])
+]  # a static DAG: a dry run shows every job
 TOY = "toy"
 TESTSETS = {testset["name"]: testset for testset in config["evaluation"]["testsets"]}
 TESTSET_DIRECTIONS = {
-    name: [pair_name(*d) for d in evaluation_directions(testset.get("directions") or config["evaluation"]["directions"], LANGUAGES)]
+    name: [
+        pair_name(*d)
+        for d in evaluation_directions(testset.get("directions") or config["evaluation"]["directions"], LANGUAGES)
+    ]
     for name, testset in TESTSETS.items()
 }
 METRICS = config["evaluation"]["metrics"]
 LOCAL_MODEL_FILES = ["config.json", "model.safetensors"]
 RM_SAMPLERS = ["direct"]  # the recipe samples RM candidates from the plain prompt
 X2X_SAMPLERS = config["x2x"]["samplers"]
-VARIANT_PARTS = {f"{sampler}_{scorer}": (sampler, scorer) for sampler in X2X_SAMPLERS for scorer in config["x2x"]["scorers"]}
+VARIANT_PARTS = {
+    f"{sampler}_{scorer}": (sampler, scorer) for sampler in X2X_SAMPLERS for scorer in config["x2x"]["scorers"]
+}
 VARIANTS = list(VARIANT_PARTS)
 MAIN_MARGIN = margin_name(config["x2x"]["min_margin"])
 MARGINS = list(dict.fromkeys([MAIN_MARGIN, *map(margin_name, config["x2x"]["min_margin_sweep"])]))
@@ -54,6 +70,7 @@ ALMA_R_TOY = "results/toy_world/alma_r_preference"
 TOY_BLEURT = "results/toy_world/bleurt"
 TOY_BLEURT_FILES = ["config.json", "model.safetensors", "spm.model"]
 EXTERNAL_SYSTEMS = {system["name"]: system for system in config["evaluation"]["external_systems"]}
+SIGNIFICANCE = config["evaluation"]["significance"]
 MAIN_METRIC = "chrf" if "chrf" in METRICS else METRICS[0]
 PAIR_RULE_MEM_MB = 1000  # a pair job at the paper scale peaks at 0.53 GiB (bench/paper_scale.py); local on clusters
 FLORES_DOWNLOAD = "results/data/flores200_dataset"
@@ -123,15 +140,20 @@ def metric_files(metric, configured):
 def reference_metric_files():
     """Metric model files of the RM data's labelling metric (COMET or BLEURT; none for chrF)."""
     reward_data = config["reward_data"]
-    configured = {"comet": reward_data["comet_model"], "bleurt": reward_data["bleurt_checkpoint"]}.get(reward_data["metric"])
+    configured = {"comet": reward_data["comet_model"], "bleurt": reward_data["bleurt_checkpoint"]}.get(
+        reward_data["metric"]
+    )
     return metric_files(reward_data["metric"], configured)
 
 
 def metric_model(metric):
     """(what to load, what the signature names) for a model-based evaluation metric; (None, None) for sacrebleu."""
     evaluation = config["evaluation"]
-    configured = {"comet": evaluation["comet_model"], "xcomet": evaluation["xcomet_model"],
-                  "bleurt": evaluation["bleurt_checkpoint"]}.get(metric)
+    configured = {
+        "comet": evaluation["comet_model"],
+        "xcomet": evaluation["xcomet_model"],
+        "bleurt": evaluation["bleurt_checkpoint"],
+    }.get(metric)
     if not configured:
         return None, None
     return (bleurt_checkpoint(configured) if metric == "bleurt" else comet_checkpoint(configured)), configured
@@ -185,11 +207,46 @@ def external_system_folder(name):
     return "results/toy_world/published_system" if path == TOY else path
 
 
+def systems_on(testset):
+    """Every system with outputs on a test set: the evaluated models, then the published systems scored on it."""
+    return EVALUATED_MODELS + [name for name, system in EXTERNAL_SYSTEMS.items() if system["testset"] == testset]
+
+
 def score_files():
-    """Per-metric scores of every evaluated model on every test set, and of every external system on its test set."""
-    models = [(testset, model) for testset in TESTSETS for model in EVALUATED_MODELS]
-    systems = [(system["testset"], name) for name, system in EXTERNAL_SYSTEMS.items()]
-    return [f"results/eval/{testset}/{name}/scores/{metric}.csv" for testset, name in models + systems for metric in METRICS]
+    """Per-metric scores of every system on every test set it is evaluated on."""
+    return [
+        f"results/eval/{testset}/{name}/scores/{metric}.csv"
+        for testset in TESTSETS
+        for name in systems_on(testset)
+        for metric in METRICS
+    ]
+
+
+def compared_systems(wildcards):
+    """Params function: the significance baseline, then every other system on the wildcard's test set."""
+    baseline = SIGNIFICANCE["baseline"]
+    return [baseline, *(name for name in systems_on(wildcards.testset) if name != baseline)]
+
+
+def compared_files(kind):
+    """Input function: each compared system's `hypotheses` folder, or `segments` file of the wildcard's metric."""
+
+    def files(wildcards):
+        folder = "results/eval/{testset}/{name}/"
+        pattern = folder + ("hypotheses" if kind == "hypotheses" else "segments/{metric}.parquet")
+        return [
+            pattern.format(testset=wildcards.testset, name=name, metric=wildcards.metric)
+            for name in compared_systems(wildcards)
+        ]
+
+    return files
+
+
+def significance_files():
+    """One table of paired tests per test set (where the baseline has outputs and others do too) and metric."""
+    baseline = SIGNIFICANCE["baseline"]
+    testsets = [name for name in TESTSETS if baseline in systems_on(name) and len(systems_on(name)) > 1]
+    return expand("results/significance/{testset}/{metric}.csv", testset=testsets, metric=METRICS)
 
 
 def name_pattern(names):
@@ -212,7 +269,10 @@ def testset_source_files(wildcards):
     """Every file of a test set that its directions read (sources and references)."""
     testset = TESTSETS[wildcards.testset]
     directions = [split_pair_name(pair) for pair in TESTSET_DIRECTIONS[wildcards.testset]]
-    return [str(path) for path in files_for(testset["format"], testset_root(wildcards.testset), testset["split"], directions)]
+    return [
+        str(path)
+        for path in files_for(testset["format"], testset_root(wildcards.testset), testset["split"], directions)
+    ]
 
 
 def testset_directions(wildcards):

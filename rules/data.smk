@@ -4,14 +4,14 @@
 rule download_hub_corpus:
     output:
         corpus="results/data/corpus.download.parquet",
+    log:
+        "results/logs/download_hub_corpus.log",
+    conda:
+        "../envs/data.yaml"
     params:
         library=library_version("download_hub_corpus.py"),
         dataset=config["corpus"]["source"],
         file=config["corpus"]["hub_file"],
-    conda:
-        "../envs/data.yaml"
-    log:
-        "results/logs/download_hub_corpus.log",
     script:
         "../workflow_scripts/download_hub_corpus.py"
 
@@ -21,13 +21,13 @@ rule check_corpus:
         corpus=corpus_path(),
     output:
         corpus="results/data/corpus.parquet",
+    log:
+        "results/logs/check_corpus.log",
+    conda:
+        "../envs/data.yaml"
     params:
         library=library_version("check_corpus.py"),
         languages=LANGUAGES,
-    conda:
-        "../envs/data.yaml"
-    log:
-        "results/logs/check_corpus.log",
     script:
         "../workflow_scripts/check_corpus.py"
 
@@ -38,26 +38,30 @@ rule make_seed_shards:
     output:
         rm=expand("results/data/seed_shards/rm/{pair}/{shard}.parquet", pair=RM_PAIRS, shard=SHARDS),
         x2x=expand("results/data/seed_shards/x2x/{pair}/{shard}.parquet", pair=X2X_PAIRS, shard=SHARDS),
+    log:
+        "results/logs/make_seed_shards.log",
+    conda:
+        "../envs/data.yaml"
     params:
         library=library_version("make_seed_shards.py"),
         languages=LANGUAGES,
         max_seed_rows=config["data"]["max_seed_rows"],
         seed=config["data"]["sample_seed"],
-    conda:
-        "../envs/data.yaml"
-    log:
-        "results/logs/make_seed_shards.log",
     script:
         "../workflow_scripts/make_seed_shards.py"
 
 
 rule make_sft_data:
-    priority: 50
     input:
         corpus="results/data/corpus.parquet",
         model=model_files("base"),
     output:
         data="results/data/sft.parquet",
+    log:
+        "results/logs/make_sft_data.log",
+    priority: 50
+    conda:
+        "../envs/data.yaml"
     params:
         library=library_version("make_sft_data.py"),
         tokenizer=model_location,
@@ -65,10 +69,6 @@ rule make_sft_data:
         trust_remote_code=config["model"]["trust_remote_code"],
         prompt_seed=config["data"]["prompt_seed"],
         max_tokens=config["data"]["max_tokens"],
-    conda:
-        "../envs/data.yaml"
-    log:
-        "results/logs/make_sft_data.log",
     script:
         "../workflow_scripts/make_sft_data.py"
 
@@ -80,13 +80,13 @@ rule download_flores:
             split=sorted({testset["split"] for testset in TESTSETS.values()}),
             code=[language(code).flores for code in LANGUAGES],
         ),
+    log:
+        "results/logs/download_flores.log",
+    conda:
+        "../envs/data.yaml"
     params:
         library=library_version("download_flores.py"),
         url=FLORES_URL,
         splits=sorted({testset["split"] for testset in TESTSETS.values()}),
-    conda:
-        "../envs/data.yaml"
-    log:
-        "results/logs/download_flores.log",
     script:
         "../workflow_scripts/download_flores.py"

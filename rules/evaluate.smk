@@ -1,5 +1,6 @@
 # Evaluation: translation of each test set by each model (greedy or beam; HF or vLLM), published systems' outputs
-# imported as baselines, and one score file per metric, so adding a metric runs only that metric's jobs.
+# imported as baselines, one score file per metric, so adding a metric runs only that metric's jobs, and paired
+# significance tests of every system against the configured baseline, per test set and metric.
 # Each test set has its own directions (WMT pairs, FLORES x2x), so hypotheses live in one folder per
 # (test set, model) with a {src}2{trg}.txt file per direction.
 
@@ -10,6 +11,18 @@ rule translate_testset:
         sources=testset_source_files,
     output:
         hypotheses=directory("results/eval/{testset}/{model}/hypotheses"),
+    log:
+        "results/logs/translate_testset/{testset}/{model}.log",
+    wildcard_constraints:
+        testset=name_pattern(TESTSETS),
+        model=name_pattern(EVALUATED_MODELS),
+    conda:
+        "../envs/vllm.yaml" if config["evaluation"]["backend"] == "vllm" else "../envs/eval.yaml"
+    threads: resource("generate", "threads")
+    resources:
+        gpu=resource("generate", "gpu"),
+        mem_mb=resource("generate", "mem_mb"),
+        runtime=resource("generate", "runtime"),
     params:
         library=library_version("translate_testset.py"),
         model=model_location,
@@ -24,18 +37,6 @@ rule translate_testset:
         chat_template=config["model"]["chat_template"],
         prompt_style=lambda wildcards: prompt_style(PREFERENCE_RUN_DATA.get(wildcards.model, "")),
         trust_remote_code=config["model"]["trust_remote_code"],
-    wildcard_constraints:
-        testset=name_pattern(TESTSETS),
-        model=name_pattern(EVALUATED_MODELS),
-    threads: resource("generate", "threads")
-    resources:
-        gpu=resource("generate", "gpu"),
-        mem_mb=resource("generate", "mem_mb"),
-        runtime=resource("generate", "runtime"),
-    conda:
-        "../envs/vllm.yaml" if config["evaluation"]["backend"] == "vllm" else "../envs/eval.yaml"
-    log:
-        "results/logs/translate_testset/{testset}/{model}.log",
     script:
         "../workflow_scripts/translate_testset.py"
 
@@ -48,18 +49,18 @@ rule import_external_system:
         references=testset_source_files,
     output:
         hypotheses=directory("results/eval/{testset}/{system}/hypotheses"),
-    params:
-        library=library_version("import_external_system.py"),
-        format=testset_field("format"),
-        root=lambda wildcards: testset_root(wildcards.testset),
-        split=testset_field("split"),
+    log:
+        "results/logs/import_external_system/{testset}/{system}.log",
     wildcard_constraints:
         testset=name_pattern(TESTSETS),
         system=name_pattern(EXTERNAL_SYSTEMS),
     conda:
         "../envs/data.yaml"
-    log:
-        "results/logs/import_external_system/{testset}/{system}.log",
+    params:
+        library=library_version("import_external_system.py"),
+        format=testset_field("format"),
+        root=lambda wildcards: testset_root(wildcards.testset),
+        split=testset_field("split"),
     script:
         "../workflow_scripts/import_external_system.py"
 
@@ -71,6 +72,19 @@ rule score_translations:
         metric_model=metric_model_files,
     output:
         scores="results/eval/{testset}/{model}/scores/{metric}.csv",
+        segments="results/eval/{testset}/{model}/segments/{metric}.parquet",
+    log:
+        "results/logs/score_translations/{testset}/{model}/{metric}.log",
+    wildcard_constraints:
+        testset=name_pattern(TESTSETS),
+        metric=name_pattern(METRICS),
+    conda:
+        "../envs/eval.yaml"
+    threads: resource("score", "threads")
+    resources:
+        gpu=lambda wildcards: resource("score", "gpu") if wildcards.metric in ("comet", "xcomet", "bleurt") else 0,
+        mem_mb=resource("score", "mem_mb"),
+        runtime=resource("score", "runtime"),
     params:
         library=library_version("score_translations.py"),
         format=testset_field("format"),
@@ -80,17 +94,34 @@ rule score_translations:
         metric_model=lambda wildcards: metric_model(wildcards.metric)[0],
         metric_model_name=lambda wildcards: metric_model(wildcards.metric)[1],
         batch_size=config["evaluation"]["metric_batch_size"],
+    script:
+        "../workflow_scripts/score_translations.py"
+
+
+rule compare_with_baseline:
+    input:
+        hypotheses=compared_files("hypotheses"),
+        segments=compared_files("segments"),
+        references=testset_source_files,
+    output:
+        tests="results/significance/{testset}/{metric}.csv",
+    log:
+        "results/logs/compare_with_baseline/{testset}/{metric}.log",
     wildcard_constraints:
         testset=name_pattern(TESTSETS),
         metric=name_pattern(METRICS),
-    threads: resource("score", "threads")
-    resources:
-        gpu=lambda wildcards: resource("score", "gpu") if wildcards.metric in ("comet", "xcomet", "bleurt") else 0,
-        mem_mb=resource("score", "mem_mb"),
-        runtime=resource("score", "runtime"),
     conda:
         "../envs/eval.yaml"
-    log:
-        "results/logs/score_translations/{testset}/{model}/{metric}.log",
+    params:
+        library=library_version("compare_with_baseline.py"),
+        systems=compared_systems,
+        format=testset_field("format"),
+        root=lambda wildcards: testset_root(wildcards.testset),
+        split=testset_field("split"),
+        directions=testset_directions,
+        test=SIGNIFICANCE["test"],
+        resamples=SIGNIFICANCE["resamples"],
+        seed=SIGNIFICANCE["seed"],
+        alpha=SIGNIFICANCE["alpha"],
     script:
-        "../workflow_scripts/score_translations.py"
+        "../workflow_scripts/compare_with_baseline.py"

@@ -21,6 +21,10 @@ rule measure_oracle:
         figure=report(
             "results/figures/oracle.png", caption="../report/oracle.rst", category="Figures", subcategory="Oracle"
         ),
+    log:
+        "results/logs/measure_oracle.log",
+    conda:
+        "../envs/data.yaml"
     params:
         library=library_version("measure_oracle.py"),
         run_name=config["run_name"],
@@ -29,9 +33,5 @@ rule measure_oracle:
         candidate_files={sampler: x2x_files("candidates", sampler) for sampler in X2X_SAMPLERS},
         score_files={variant: x2x_files("scores", variant) for variant in VARIANTS},
         pair_files={variant: preference_data(variant) for variant in VARIANTS},
-    conda:
-        "../envs/data.yaml"
-    log:
-        "results/logs/measure_oracle.log",
     script:
         "../workflow_scripts/measure_oracle.py"

@@ -9,6 +9,10 @@ rule make_alma_r_pairs:
         pairs="results/alma_r/pairs.parquet",
         counts="results/alma_r/pair_counts.csv",
         percentages="results/alma_r/pair_percentages.csv",
+    log:
+        "results/logs/make_alma_r_pairs.log",
+    conda:
+        "../envs/data.yaml"
     params:
         library=library_version("make_alma_r_pairs.py"),
         source=lambda wildcards, input: (
@@ -17,10 +21,6 @@ rule make_alma_r_pairs:
         configs=config["alma_r"]["configs"],
         scorer=config["alma_r"]["scorer"],
         seed=config["alma_r"]["seed"],
-    conda:
-        "../envs/data.yaml"
-    log:
-        "results/logs/make_alma_r_pairs.log",
     script:
         "../workflow_scripts/make_alma_r_pairs.py"
 
@@ -32,6 +32,18 @@ rule train_preference:
     output:
         model=expand("results/models/{{method}}-{{data}}/{file}", file=LOCAL_MODEL_FILES),
         log_history="results/models/{method}-{data}/trainer_log.jsonl",
+    log:
+        "results/logs/train_preference/{method}-{data}.log",
+    wildcard_constraints:
+        method=name_pattern(PREFERENCE_METHODS),
+        data="(eaxt|direct)_(eaxe|direct)|alma_r",
+    conda:
+        "../envs/train.yaml"
+    threads: resource("train", "threads")
+    resources:
+        gpu=resource("train", "gpu"),
+        mem_mb=resource("train", "mem_mb"),
+        runtime=resource("train", "runtime"),
     params:
         library=library_version("train_preference.py"),
         base=model_location,
@@ -41,17 +53,5 @@ rule train_preference:
         prompt_style=lambda wildcards: prompt_style(wildcards.data),
         prompt_seed=config["data"]["prompt_seed"],
         trust_remote_code=config["model"]["trust_remote_code"],
-    wildcard_constraints:
-        method=name_pattern(PREFERENCE_METHODS),
-        data="(eaxt|direct)_(eaxe|direct)|alma_r",
-    threads: resource("train", "threads")
-    resources:
-        gpu=resource("train", "gpu"),
-        mem_mb=resource("train", "mem_mb"),
-        runtime=resource("train", "runtime"),
-    conda:
-        "../envs/train.yaml"
-    log:
-        "results/logs/train_preference/{method}-{data}.log",
     script:
         "../workflow_scripts/train_preference.py"

@@ -8,6 +8,7 @@ rule make_tables:
             "results/x2x/pairs/{variant}/margin_{margin}/pair_counts.csv", variant=VARIANTS, margin=MARGINS
         ),
         reward_model_log=rules.train_reward_model.output.log_history,
+        significance=significance_files(),
     output:
         main_csv=report(
             "results/tables/main.csv", caption="../report/main_table.rst", category="Tables", labels={"table": "main"}
@@ -38,9 +39,24 @@ rule make_tables:
         ),
         reward_model_md="results/tables/reward_model.md",
         reward_model_tex="results/tables/reward_model.tex",
-        per_direction=expand(
-            "results/tables/per_direction/{testset}_{metric}.{ext}", testset=TESTSETS, metric=METRICS, ext=["md", "csv", "tex"]
+        significance_csv=report(
+            "results/tables/significance.csv",
+            caption="../report/significance_table.rst",
+            category="Tables",
+            labels={"table": "significance against the baseline"},
         ),
+        significance_md="results/tables/significance.md",
+        significance_tex="results/tables/significance.tex",
+        per_direction=expand(
+            "results/tables/per_direction/{testset}_{metric}.{ext}",
+            testset=TESTSETS,
+            metric=METRICS,
+            ext=["md", "csv", "tex"],
+        ),
+    log:
+        "results/logs/make_tables.log",
+    conda:
+        "../envs/data.yaml"
     params:
         library=library_version("make_tables.py"),
         run_name=config["run_name"],
@@ -48,12 +64,10 @@ rule make_tables:
         metrics=METRICS,
         main_metric=MAIN_METRIC,
         main_margin=float(MAIN_MARGIN),
+        baseline=SIGNIFICANCE["baseline"],
+        alpha=SIGNIFICANCE["alpha"],
         samplers=config["x2x"]["samplers"],
         scorers=config["x2x"]["scorers"],
-    conda:
-        "../envs/data.yaml"
-    log:
-        "results/logs/make_tables.log",
     script:
         "../workflow_scripts/make_tables.py"
 
@@ -61,7 +75,9 @@ rule make_tables:
 rule make_figures:
     input:
         scores=rules.make_tables.input.scores,
-        pair_counts=expand("results/x2x/pairs/{variant}/margin_{margin}/pair_counts.csv", variant=VARIANTS, margin=MAIN_MARGIN),
+        pair_counts=expand(
+            "results/x2x/pairs/{variant}/margin_{margin}/pair_counts.csv", variant=VARIANTS, margin=MAIN_MARGIN
+        ),
         pairs=expand("results/x2x/pairs/{variant}/margin_{margin}/pairs.parquet", variant=VARIANTS, margin=MAIN_MARGIN),
         sweep="results/tables/margin_sweep.csv",
         logs=expand("results/models/{model}/trainer_log.jsonl", model=["sft", "rm", *PREFERENCE_RUNS]),
@@ -96,14 +112,40 @@ rule make_figures:
             category="Figures",
             subcategory="Preference data",
         ),
+    log:
+        "results/logs/make_figures.log",
+    conda:
+        "../envs/data.yaml"
     params:
         library=library_version("make_figures.py"),
         testset=list(TESTSETS)[0],
         metric=MAIN_METRIC,
         languages=LANGUAGES,
-    conda:
-        "../envs/data.yaml"
-    log:
-        "results/logs/make_figures.log",
     script:
         "../workflow_scripts/make_figures.py"
+
+
+rule make_reproduction_card:
+    input:
+        scores=rules.make_tables.input.scores,
+    output:
+        csv=report(
+            "results/tables/reproduction.csv",
+            caption="../report/reproduction_card.rst",
+            category="Tables",
+            labels={"table": "reproduction card"},
+        ),
+        md="results/tables/reproduction.md",
+        tex="results/tables/reproduction.tex",
+    log:
+        "results/logs/make_reproduction_card.log",
+    conda:
+        "../envs/data.yaml"
+    params:
+        library=library_version("make_reproduction_card.py"),
+        run_name=config["run_name"],
+        published=config["reproduction"]["published"],
+        tolerance=config["reproduction"]["tolerance"],
+        base_model=config["model"]["base"],
+    script:
+        "../workflow_scripts/make_reproduction_card.py"

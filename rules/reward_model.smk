@@ -3,27 +3,27 @@
 
 
 rule score_rm_candidates:
-    priority: 40
     input:
         candidates="results/rm/candidates/direct/{pair}/{shard}.parquet",
         metric_model=reference_metric_files(),
     output:
         scores="results/rm/scores/{pair}/{shard}.parquet",
+    log:
+        "results/logs/score_rm_candidates/{pair}/{shard}.log",
+    priority: 40
+    conda:
+        "../envs/eval.yaml"
+    threads: resource("score", "threads")
+    resources:
+        gpu=resource("score", "gpu"),
+        mem_mb=resource("score", "mem_mb"),
+        runtime=resource("score", "runtime"),
     params:
         library=library_version("score_rm_candidates.py"),
         metric=config["reward_data"]["metric"],
         comet_model=comet_checkpoint(config["reward_data"]["comet_model"]),
         bleurt_checkpoint=bleurt_checkpoint(config["reward_data"]["bleurt_checkpoint"]),
         batch_size=config["reward_data"]["batch_size"],
-    threads: resource("score", "threads")
-    resources:
-        gpu=resource("score", "gpu"),
-        mem_mb=resource("score", "mem_mb"),
-        runtime=resource("score", "runtime"),
-    conda:
-        "../envs/eval.yaml"
-    log:
-        "results/logs/score_rm_candidates/{pair}/{shard}.log",
     script:
         "../workflow_scripts/score_rm_candidates.py"
 
@@ -35,6 +35,12 @@ rule make_rm_pairs:
         pairs="results/rm/pairs.parquet",
         counts="results/rm/pair_counts.csv",
         percentages="results/rm/pair_percentages.csv",
+    log:
+        "results/logs/make_rm_pairs.log",
+    conda:
+        "../envs/data.yaml"
+    resources:
+        mem_mb=PAIR_RULE_MEM_MB,
     params:
         library=library_version("make_pairs.py"),
         languages=LANGUAGES,
@@ -43,24 +49,27 @@ rule make_rm_pairs:
         max_pairs_per_direction=config["reward_data"]["max_pairs_per_direction"],
         valid_score_range=config["reward_data"]["valid_score_range"],
         seed=config["reward_data"]["seed"],
-    resources:
-        mem_mb=PAIR_RULE_MEM_MB,
-    conda:
-        "../envs/data.yaml"
-    log:
-        "results/logs/make_rm_pairs.log",
     script:
         "../workflow_scripts/make_pairs.py"
 
 
 rule train_reward_model:
-    priority: 40
     input:
         pairs="results/rm/pairs.parquet",
         model=model_files("sft"),
     output:
         model=expand("results/models/rm/{file}", file=LOCAL_MODEL_FILES),
         log_history="results/models/rm/trainer_log.jsonl",
+    log:
+        "results/logs/train_reward_model.log",
+    priority: 40
+    conda:
+        "../envs/train.yaml"
+    threads: resource("train", "threads")
+    resources:
+        gpu=resource("train", "gpu"),
+        mem_mb=resource("train", "mem_mb"),
+        runtime=resource("train", "runtime"),
     params:
         library=library_version("train_reward_model.py"),
         base=model_location,
@@ -68,14 +77,5 @@ rule train_reward_model:
         hyperparameters={key: value for key, value in config["reward_model"].items() if key != "score_batch_size"},
         chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],
-    threads: resource("train", "threads")
-    resources:
-        gpu=resource("train", "gpu"),
-        mem_mb=resource("train", "mem_mb"),
-        runtime=resource("train", "runtime"),
-    conda:
-        "../envs/train.yaml"
-    log:
-        "results/logs/train_reward_model.log",
     script:
         "../workflow_scripts/train_reward_model.py"

@@ -9,6 +9,16 @@ rule sample_rm_candidates:
         model=model_files("sft"),
     output:
         candidates=expand("results/rm/candidates/{sampler}/{{pair}}/{{shard}}.parquet", sampler=RM_SAMPLERS),
+    log:
+        "results/logs/sample_rm_candidates/{pair}/{shard}.log",
+    priority: 45
+    conda:
+        "../envs/vllm.yaml" if config["sampling"]["backend"] == "vllm" else "../envs/eval.yaml"
+    threads: resource("generate", "threads")
+    resources:
+        gpu=resource("generate", "gpu"),
+        mem_mb=resource("generate", "mem_mb"),
+        runtime=resource("generate", "runtime"),
     params:
         library=library_version("sample_candidates.py"),
         model=model_location,
@@ -16,16 +26,6 @@ rule sample_rm_candidates:
         settings=config["sampling"],
         chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],
-    priority: 45
-    threads: resource("generate", "threads")
-    resources:
-        gpu=resource("generate", "gpu"),
-        mem_mb=resource("generate", "mem_mb"),
-        runtime=resource("generate", "runtime"),
-    conda:
-        "../envs/vllm.yaml" if config["sampling"]["backend"] == "vllm" else "../envs/eval.yaml"
-    log:
-        "results/logs/sample_rm_candidates/{pair}/{shard}.log",
     script:
         "../workflow_scripts/sample_candidates.py"
 
@@ -36,6 +36,15 @@ rule sample_x2x_candidates:
         model=model_files("sft"),
     output:
         candidates=expand("results/x2x/candidates/{sampler}/{{pair}}/{{shard}}.parquet", sampler=X2X_SAMPLERS),
+    log:
+        "results/logs/sample_x2x_candidates/{pair}/{shard}.log",
+    conda:
+        "../envs/vllm.yaml" if config["sampling"]["backend"] == "vllm" else "../envs/eval.yaml"
+    threads: resource("generate", "threads")
+    resources:
+        gpu=resource("generate", "gpu"),
+        mem_mb=resource("generate", "mem_mb"),
+        runtime=resource("generate", "runtime"),
     params:
         library=library_version("sample_candidates.py"),
         model=model_location,
@@ -43,14 +52,5 @@ rule sample_x2x_candidates:
         settings=config["sampling"],
         chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],
-    threads: resource("generate", "threads")
-    resources:
-        gpu=resource("generate", "gpu"),
-        mem_mb=resource("generate", "mem_mb"),
-        runtime=resource("generate", "runtime"),
-    conda:
-        "../envs/vllm.yaml" if config["sampling"]["backend"] == "vllm" else "../envs/eval.yaml"
-    log:
-        "results/logs/sample_x2x_candidates/{pair}/{shard}.log",
     script:
         "../workflow_scripts/sample_candidates.py"

@@ -2,13 +2,22 @@
 
 
 rule train_sft:
-    priority: 50
     input:
         data="results/data/sft.parquet",
         model=model_files("base"),
     output:
         model=expand("results/models/sft/{file}", file=LOCAL_MODEL_FILES),
         log_history="results/models/sft/trainer_log.jsonl",
+    log:
+        "results/logs/train_sft.log",
+    priority: 50
+    conda:
+        "../envs/train.yaml"
+    threads: resource("sft", "threads")
+    resources:
+        gpu=resource("sft", "gpu"),
+        mem_mb=resource("sft", "mem_mb"),
+        runtime=resource("sft", "runtime"),
     params:
         library=library_version("train_sft.py"),
         base=model_location,
@@ -16,14 +25,5 @@ rule train_sft:
         hyperparameters=config["sft"],
         chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],
-    threads: resource("sft", "threads")
-    resources:
-        gpu=resource("sft", "gpu"),
-        mem_mb=resource("sft", "mem_mb"),
-        runtime=resource("sft", "runtime"),
-    conda:
-        "../envs/train.yaml"
-    log:
-        "results/logs/train_sft.log",
     script:
         "../workflow_scripts/train_sft.py"

@@ -21,6 +21,10 @@ rule make_toy_world:
             "results/toy_world/alma_r_preference/{code}-en/train-00000-of-00001.parquet",
             code=X2X_LANGUAGES,
         ),
+    log:
+        "results/logs/make_toy_world.log",
+    conda:
+        "../envs/data.yaml"
     params:
         library=library_version("make_toy_world.py"),
         languages=LANGUAGES,
@@ -31,10 +35,6 @@ rule make_toy_world:
         sentences_per_direction=config["toy_world"]["sentences_per_direction"],
         monolingual_sentences=config["toy_world"]["monolingual_sentences"],
         devtest_sentences=config["toy_world"]["devtest_sentences"],
-    conda:
-        "../envs/data.yaml"
-    log:
-        "results/logs/make_toy_world.log",
     script:
         "../workflow_scripts/make_toy_world.py"
 
@@ -45,16 +45,16 @@ rule build_toy_base_model:
         monolingual=rules.make_toy_world.output.monolingual,
     output:
         model=expand("results/toy_world/base_model/{file}", file=LOCAL_MODEL_FILES),
+    log:
+        "results/logs/build_toy_base_model.log",
+    conda:
+        "../envs/train.yaml"
     params:
         library=library_version("build_toy_base_model.py"),
         vocab_size=config["toy_world"]["tokenizer_vocab_size"],
         architecture=config["toy_world"]["model"],
         pretrain=config["toy_world"]["pretrain"],
         seed=config["toy_world"]["seed"],
-    conda:
-        "../envs/train.yaml"
-    log:
-        "results/logs/build_toy_base_model.log",
     script:
         "../workflow_scripts/build_toy_base_model.py"
 
@@ -64,16 +64,16 @@ rule build_toy_comet:
         corpus="results/toy_world/corpus.parquet",
     output:
         checkpoint="results/toy_world/comet/checkpoints/model.ckpt",
+    log:
+        "results/logs/build_toy_comet.log",
+    conda:
+        "../envs/eval.yaml"
     params:
         library=library_version("build_toy_comet.py"),
         architecture={key: config["toy_world"]["comet"][key] for key in ("hidden_size", "num_layers", "vocab_size")},
         fit_samples=config["toy_world"]["comet"]["fit_samples"],
         fit_steps=config["toy_world"]["comet"]["fit_steps"],
         seed=config["toy_world"]["seed"],
-    conda:
-        "../envs/eval.yaml"
-    log:
-        "results/logs/build_toy_comet.log",
     script:
         "../workflow_scripts/build_toy_comet.py"
 
@@ -85,15 +85,15 @@ rule build_toy_bleurt:
         config="results/toy_world/bleurt/config.json",
         weights="results/toy_world/bleurt/model.safetensors",
         tokenizer="results/toy_world/bleurt/spm.model",
+    log:
+        "results/logs/build_toy_bleurt.log",
+    conda:
+        "../envs/eval.yaml"
     params:
         library=library_version("build_toy_bleurt.py"),
         architecture={key: config["toy_world"]["bleurt"][key] for key in ("hidden_size", "num_layers", "vocab_size")},
         fit_samples=config["toy_world"]["bleurt"]["fit_samples"],
         fit_steps=config["toy_world"]["bleurt"]["fit_steps"],
         seed=config["toy_world"]["seed"],
-    conda:
-        "../envs/eval.yaml"
-    log:
-        "results/logs/build_toy_bleurt.log",
     script:
         "../workflow_scripts/build_toy_bleurt.py"

@@ -4,27 +4,27 @@
 
 
 rule score_x2x_candidates:
-    priority: 30
     input:
         candidates=expand("results/x2x/candidates/{sampler}/{{pair}}/{{shard}}.parquet", sampler=X2X_SAMPLERS),
         model=expand("results/models/rm/{file}", file=LOCAL_MODEL_FILES),
     output:
         scores=expand("results/x2x/scores/{variant}/{{pair}}/{{shard}}.parquet", variant=VARIANTS),
+    log:
+        "results/logs/score_x2x_candidates/{pair}/{shard}.log",
+    priority: 30
+    conda:
+        "../envs/eval.yaml"
+    threads: resource("score", "threads")
+    resources:
+        gpu=resource("score", "gpu"),
+        mem_mb=resource("score", "mem_mb"),
+        runtime=resource("score", "runtime"),
     params:
         library=library_version("score_x2x_candidates.py"),
         reward_model=lambda wildcards, input: str(Path(input.model[0]).parent),
         batch_size=config["reward_model"]["score_batch_size"],
         chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],
-    threads: resource("score", "threads")
-    resources:
-        gpu=resource("score", "gpu"),
-        mem_mb=resource("score", "mem_mb"),
-        runtime=resource("score", "runtime"),
-    conda:
-        "../envs/eval.yaml"
-    log:
-        "results/logs/score_x2x_candidates/{pair}/{shard}.log",
     script:
         "../workflow_scripts/score_x2x_candidates.py"
 
@@ -36,6 +36,15 @@ rule make_x2x_pairs:
         pairs="results/x2x/pairs/{variant}/margin_{margin}/pairs.parquet",
         counts="results/x2x/pairs/{variant}/margin_{margin}/pair_counts.csv",
         percentages="results/x2x/pairs/{variant}/margin_{margin}/pair_percentages.csv",
+    log:
+        "results/logs/make_x2x_pairs/{variant}/margin_{margin}.log",
+    wildcard_constraints:
+        variant="(eaxt|direct)_(eaxe|direct)",
+        margin="[0-9.e+-]+",
+    conda:
+        "../envs/data.yaml"
+    resources:
+        mem_mb=PAIR_RULE_MEM_MB,
     params:
         library=library_version("make_pairs.py"),
         languages=X2X_LANGUAGES,
@@ -44,14 +53,5 @@ rule make_x2x_pairs:
         max_pairs_per_direction=config["x2x"]["max_pairs_per_direction"],
         valid_score_range=config["x2x"]["valid_score_range"],
         seed=config["x2x"]["seed"],
-    wildcard_constraints:
-        variant="(eaxt|direct)_(eaxe|direct)",
-        margin="[0-9.e+-]+",
-    resources:
-        mem_mb=PAIR_RULE_MEM_MB,
-    conda:
-        "../envs/data.yaml"
-    log:
-        "results/logs/make_x2x_pairs/{variant}/margin_{margin}.log",
     script:
         "../workflow_scripts/make_pairs.py"

@@ -10,6 +10,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = yaml.safe_load((ROOT / "config" / "schema.yaml").read_text())
 DEFAULT = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
 PAPER = yaml.safe_load((ROOT / "config" / "paper.yaml").read_text())
+PUBLISHED = {"model": "sft", "testset": "toy_devtest", "directions": "x2x", "metric": "chrf", "value": 40.0,
+             "base_model": "toy", "source": "made up"}
 
 
 def changed(path: str, value):
@@ -46,14 +48,16 @@ def test_shipped_configs_are_valid(config):
     ("evaluation.directions", ["qaa2zz"], "'qaa2zz' is not a pair of two configured languages"),
     ("evaluation.testsets.0.path", "/no/such/flores", "folder not found: /no/such/flores"),
     ("evaluation.testsets.0.format", "wmt22_json", "`toy` is only for format flores200"),
-    ("evaluation.testsets.0.format", "sacrebleu", "config key `evaluation.testsets.0.format`: 'sacrebleu' is not one of"),
+    ("evaluation.testsets.0.format", "sacrebleu",
+     "config key `evaluation.testsets.0.format`: 'sacrebleu' is not one of"),
     ("evaluation.models", ["base", "dpo-nope"], "config key `evaluation.models`: unknown model 'dpo-nope'"),
     ("x2x.scorers", ["direct"], "config key `preference.runs.0.data`: 'eaxt_eaxe' is not a variant"),
     ("x2x.min_margin", -1, "config key `x2x.min_margin`: -1 is less than the minimum of 0"),
     ("sampling.backend", "tgi", "config key `sampling.backend`: 'tgi' is not one of"),
     ("sampling.n", 1, "config key `sampling.n`: 1 is less than the minimum of 2"),
     ("reward_data.metric", "comet", "config key `reward_data.thresholds`: no thresholds for `comet`"),
-    ("reward_data.thresholds", {"comet": {"min_margin": 0.1}}, "config key `reward_data.thresholds.comet`: 'min_winner"),
+    ("reward_data.thresholds", {"comet": {"min_margin": 0.1}},
+     "config key `reward_data.thresholds.comet`: 'min_winner"),
     ("model.chat_template", "llama2", "config key `model.chat_template`: 'llama2' is not one of"),
     ("data.max_seed_rows", 32, "config key `data.max_seed_rows`: 32 is not of type 'object'"),
     ("toy_world.lemma_count", 5, "config key `toy_world.lemma_count`: 5 is not valid under any of the given schemas"),
@@ -68,12 +72,22 @@ def test_shipped_configs_are_valid(config):
      "`evaluation.external_systems.0.testset`: no test set named 'wmt'"),
     ("evaluation.external_systems", [{"name": "gpt4", "testset": "toy_devtest", "path": "/no/gpt4"}],
      "`evaluation.external_systems.0.path`: folder not found: /no/gpt4"),
-    ("evaluation.testsets.0.directions", ["de2xx"], "`evaluation.testsets.0.directions`: 'de2xx' is not a pair of two known"),
+    ("evaluation.testsets.0.directions", ["de2xx"],
+     "`evaluation.testsets.0.directions`: 'de2xx' is not a pair of two known"),
     ("evaluation.testsets.0.directions", "de2en", "`evaluation.testsets.0.directions`: 'de2en' is not of type 'array'"),
     ("evaluation.metrics", ["bleu", "ter"], "config key `evaluation.metrics.1`: 'ter' is not one of"),
     ("evaluation.metrics", ["bleurt"], "config key `evaluation.bleurt_checkpoint`: set it"),
     ("evaluation.comet_model", "/models/wmt22.ckpt", "`evaluation.comet_model`: /models/wmt22.ckpt is neither"),
     ("evaluation.backend", "tgi", "config key `evaluation.backend`: 'tgi' is not one of"),
+    ("evaluation.significance.baseline", "base", "`evaluation.significance.baseline`: 'base' is not evaluated"),
+    ("evaluation.significance.test", "wilcoxon", "config key `evaluation.significance.test`: 'wilcoxon' is not one of"),
+    ("evaluation.significance.alpha", 1, "config key `evaluation.significance.alpha`: 1 is greater than or equal"),
+    ("reproduction.published", [{**PUBLISHED, "model": "dpo-x"}], "`reproduction.published.0.model`: 'dpo-x' is not"),
+    ("reproduction.published", [{**PUBLISHED, "testset": "wmt"}], "`reproduction.published.0.testset`: 'wmt' is not"),
+    ("reproduction.published", [{**PUBLISHED, "metric": "bleurt"}],
+     "`reproduction.published.0.metric`: 'bleurt' is not"),
+    ("reproduction.published", [{**PUBLISHED, "directions": "en_centric"}], "`reproduction.published.0.directions`:"),
+    ("reproduction.published", [{**PUBLISHED, "source": ""}], "config key `reproduction.published.0.source`"),
 ])
 def test_bad_values_name_their_key(path, value, message):
     errors = config_errors(changed(path, value), SCHEMA)
@@ -110,3 +124,8 @@ def test_direction_groups_expand_in_order_without_duplicates():
     langs = ["en", "de", "fr"]
     assert evaluation_directions(["en2x", "en_centric", "de2fr"], langs) == [
         ("en", "de"), ("en", "fr"), ("de", "en"), ("fr", "en"), ("de", "fr")]
+
+
+def test_published_results_name_groups_or_pairs_of_what_is_evaluated():
+    rows = [PUBLISHED, {**PUBLISHED, "directions": "qaa2qab", "model": "dpo-eaxt_eaxe", "metric": "comet"}]
+    assert config_errors(changed("reproduction.published", rows), SCHEMA) == []

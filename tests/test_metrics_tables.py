@@ -4,10 +4,20 @@ import pytest
 from eax.generation import clean_output, length_sorted_batches
 from eax.languages import bleu_tokenizer
 from eax.metrics import score_direction
-from eax.tables import direction_group, group_means, reward_model_row, to_markdown
+from eax.tables import (
+    direction_group,
+    group_means,
+    reproduction_card,
+    reward_model_row,
+    significance_summary,
+    to_latex,
+    to_markdown,
+    with_marks,
+)
 
 
-@pytest.mark.parametrize("lang, tokenizer", [("zh", "zh"), ("ko", "ko-mecab"), ("ja", "ja-mecab"), ("de", "13a"), ("qac", "zh")])
+@pytest.mark.parametrize("lang, tokenizer", [("zh", "zh"), ("ko", "ko-mecab"), ("ja", "ja-mecab"), ("de", "13a"),
+                                             ("qac", "zh")])
 def test_bleu_tokenizer_follows_target_language(lang, tokenizer):
     assert bleu_tokenizer(lang) == tokenizer
 
@@ -16,6 +26,7 @@ def test_identical_hypotheses_score_100_and_signature_names_tokenizer():
     refs = ["Das ist gut.", "Ein Haus steht hier."]
     bleu, chrf = score_direction(["bleu", "chrf"], refs, refs, "de")
     assert bleu.value == pytest.approx(100) and chrf.value == pytest.approx(100)
+    assert bleu.segments == pytest.approx((100, 100)) and chrf.segments == pytest.approx((100, 100))
     assert "tok:13a" in bleu.signature
 
 
@@ -39,7 +50,8 @@ def test_group_means_average_each_direction_group():
     assert table.to_dict("records") == [
         {"testset": "t", "model": "sft", "en2x chrf": 50.0, "x2en chrf": 30.0, "x2x chrf": 10.0}]
     assert "| t | sft | 50.00 | 30.00 | 10.00 |" in to_markdown(table)
-    assert [direction_group("en", "de"), direction_group("de", "en"), direction_group("de", "fr")] == ["en2x", "x2en", "x2x"]
+    assert [direction_group("en", "de"), direction_group("de", "en"),
+            direction_group("de", "fr")] == ["en2x", "x2en", "x2x"]
 
 
 def test_length_sorted_batches_cover_every_index_once_longest_first():
@@ -82,3 +94,38 @@ def test_reward_model_row_reads_the_held_out_figures():
     row = reward_model_row(history).iloc[0]
     assert (row["held-out pairs"], row["held-out accuracy"], row["held-out margin"], row["final train loss"]) == (
         4, 0.75, 0.3, 0.5)
+
+
+def test_significant_groups_are_marked_in_the_main_tables_text_only():
+    table = pd.DataFrame([{"testset": "t", "model": "sft", "x2x chrf": 10.0, "x2en chrf": 30.0},
+                          {"testset": "t", "model": "dpo", "x2x chrf": 14.0, "x2en chrf": 25.0}])
+    test = {"testset": "t", "metric": "chrf", "baseline": "sft", "model": "dpo", "baseline_score": 0.0, "score": 0.0,
+            "p_value": 0.01, "significant": True, "system_wins": None, "test": "sacrebleu paired bootstrap"}
+    tests = pd.DataFrame([{**test, "scope": "group", "directions": "x2x", "delta": 4.0},
+                          {**test, "scope": "group", "directions": "x2en", "delta": -5.0, "significant": False},
+                          {**test, "scope": "direction", "directions": "de2en", "delta": -5.0}])
+    marked = with_marks(table, tests)
+    assert marked.to_dict("records") == [{"testset": "t", "model": "sft", "x2x chrf": "10.00", "x2en chrf": "30.00"},
+                                         {"testset": "t", "model": "dpo", "x2x chrf": "14.00↑", "x2en chrf": "25.00"}]
+    assert r"14.00$^\uparrow$" in to_latex(marked, "main")
+    assert with_marks(table, tests.assign(delta=-4.0)).loc[1, "x2x chrf"] == "14.00↓"
+    assert list(significance_summary(tests)["directions"]) == ["x2x", "x2en"]
+    assert significance_summary(tests.iloc[:0]).empty
+
+
+def test_the_reproduction_card_judges_only_numbers_of_the_same_base_model():
+    scores = pd.DataFrame([
+        ("flores", "sft", "en", "de", "comet", 80.0), ("flores", "sft", "en", "fr", "comet", 84.0),
+        ("flores", "sft", "de", "fr", "comet", 70.0), ("flores", "dpo", "de", "fr", "comet", 75.0),
+    ], columns=["testset", "model", "src_lang", "trg_lang", "metric", "score"])
+    row = {"testset": "flores", "metric": "comet", "base_model": "Qwen/Qwen2.5-7B", "source": "the paper"}
+    published = [{**row, "model": "sft", "directions": "en2x", "value": 81.5},
+                 {**row, "model": "dpo", "directions": "x2x", "value": 72.0},
+                 {**row, "model": "dpo", "directions": "de2fr", "value": 75.5,
+                  "base_model": "meta-llama/Llama-2-7b-hf"},
+                 {**row, "model": "sft", "directions": "x2en", "value": 60.0}]
+    card = reproduction_card(scores, published, "Qwen/Qwen2.5-7B", tolerance=1.0)
+    assert list(card["ours"].round(2).fillna(-1)) == [82.0, 75.0, 75.0, -1]
+    assert list(card["difference"].round(2).fillna(-1)) == [0.5, 3.0, -0.5, -1]
+    assert list(card["status"]) == ["within tolerance", "outside tolerance",
+                                    "different base model (meta-llama/Llama-2-7b-hf)", "not evaluated"]

@@ -7,15 +7,13 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-
 import pytest
 import yaml
-
 from conftest import SHARED_DATA, copy_workflow, planned_jobs, snakemake, write_config
 
 STAGES = ["make_toy_world", "build_toy_base_model", "check_corpus", "make_seed_shards", "make_sft_data", "train_sft",
           "make_alma_r_pairs", "make_rm_pairs", "make_x2x_pairs", "train_preference", "translate_testset",
-          "score_translations", "make_tables", "make_figures", "measure_oracle"]
+          "score_translations", "compare_with_baseline", "make_tables", "make_figures", "measure_oracle"]
 PREFERENCE_RUNS = ["dpo-eaxt_eaxe", "dpo-eaxt_direct", "dpo-direct_eaxe", "dpo-direct_direct", "simpo-eaxt_eaxe",
                    "cpo-alma_r"]
 METRICS = ["bleu", "chrf", "comet"]
@@ -26,6 +24,8 @@ def test_default_dry_run_plans_every_stage(workflow_copy):
     assert set(STAGES) <= set(jobs)
     assert jobs["translate_testset"] == 1 + len(PREFERENCE_RUNS)  # sft and every preference run
     assert jobs["make_x2x_pairs"] == 4 * 4  # 2 samplers x 2 scorers x (main margin + 3 sweep margins)
+    assert jobs["compare_with_baseline"] == len(METRICS)  # one table of paired tests per test set and metric
+    assert "make_reproduction_card" not in jobs  # the toy config declares no published results
 
 
 def test_paper_dry_run_builds_without_the_hub(workflow_copy):
@@ -37,6 +37,7 @@ def test_paper_dry_run_builds_without_the_hub(workflow_copy):
     assert "gpu=8" in result.stdout  # train_sft asks for the paper's eight GPUs
     assert jobs["train_preference"] == 7  # DPO on the four variants, ORPO, SimPO, ALMA-R's CPO
     assert jobs["score_translations"] == 9 * 4  # BLEURT and COMET (the paper's pair), BLEU, chrF per model
+    assert jobs["compare_with_baseline"] == 4 and jobs["make_reproduction_card"] == 1  # the EAX README's numbers
 
 
 def test_llama2_paper_config_dry_run_builds(workflow_copy):
@@ -136,8 +137,8 @@ def test_min_margin_change_reruns_only_pairs_and_what_follows(finished_demo):
     jobs = planned_jobs(finished_demo, "--configfile", config)
     eax_runs = [run for run in PREFERENCE_RUNS if "alma_r" not in run]
     assert jobs == {"make_x2x_pairs": 4, "train_preference": len(eax_runs), "translate_testset": len(eax_runs),
-                    "score_translations": len(eax_runs) * len(METRICS), "measure_oracle": 1, "make_tables": 1,
-                    "make_figures": 1, "all": 1}
+                    "score_translations": len(eax_runs) * len(METRICS), "compare_with_baseline": len(METRICS),
+                    "measure_oracle": 1, "make_tables": 1, "make_figures": 1, "all": 1}
 
 
 def test_sampling_n_change_reruns_sampling_and_everything_after_it(finished_demo):
@@ -146,8 +147,8 @@ def test_sampling_n_change_reruns_sampling_and_everything_after_it(finished_demo
     assert planned_jobs(finished_demo, "--configfile", config) == {
         "sample_rm_candidates": 6, "sample_x2x_candidates": 6, "score_rm_candidates": 6, "make_rm_pairs": 1,
         "train_reward_model": 1, "score_x2x_candidates": 6, "make_x2x_pairs": 16, "train_preference": eax_runs,
-        "translate_testset": eax_runs, "score_translations": eax_runs * len(METRICS), "measure_oracle": 1,
-        "make_tables": 1, "make_figures": 1, "all": 1}
+        "translate_testset": eax_runs, "score_translations": eax_runs * len(METRICS),
+        "compare_with_baseline": len(METRICS), "measure_oracle": 1, "make_tables": 1, "make_figures": 1, "all": 1}
 
 
 def test_adding_a_language_reruns_the_whole_toy_world(finished_demo, tmp_path):
@@ -232,7 +233,8 @@ def test_dropping_a_metric_reruns_only_tables_and_figures(finished_demo):
 def test_adding_a_metric_runs_only_its_scoring_jobs(finished_demo):
     config = write_config(finished_demo, "metrics.yaml", lambda c: c["evaluation"].update(metrics=[*METRICS, "xcomet"]))
     assert planned_jobs(finished_demo, "--configfile", config) == {
-        "score_translations": 1 + len(PREFERENCE_RUNS) + 1, "make_tables": 1, "make_figures": 1, "all": 1}
+        "score_translations": 1 + len(PREFERENCE_RUNS) + 1, "compare_with_baseline": 1, "make_tables": 1,
+        "make_figures": 1, "all": 1}
 
 
 @pytest.mark.skipif(not SHARED_DATA.is_dir(), reason=f"real test sets not found at {SHARED_DATA}")
@@ -242,8 +244,8 @@ def test_adding_a_wmt_testset_runs_only_its_translations_and_scores(finished_dem
     config = write_config(finished_demo, "wmt.yaml", lambda c: c["evaluation"]["testsets"].append(wmt))
     models = 1 + len(PREFERENCE_RUNS)
     assert planned_jobs(finished_demo, "--configfile", config) == {
-        "translate_testset": models, "score_translations": models * len(METRICS), "make_tables": 1, "make_figures": 1,
-        "all": 1}
+        "translate_testset": models, "score_translations": models * len(METRICS),
+        "compare_with_baseline": len(METRICS), "make_tables": 1, "make_figures": 1, "all": 1}
     result = snakemake(finished_demo, "-n", "results/tables/per_direction/wmt22_bleu.csv", "--configfile", config)
     assert "results/eval/wmt22/sft/scores/bleu.csv" in result.stdout
 
@@ -254,7 +256,8 @@ def test_demo_builds_pairs_for_every_variant_and_margin(finished_demo):
         for margin in ("0", "0.1", "0.25", "0.5"):
             folder = pairs_root / variant / f"margin_{margin}"
             pairs = pd.read_parquet(folder / "pairs.parquet")
-            assert {"src_lang", "trg_lang", "chosen", "rejected", "chosen_score", "rejected_score", "margin"} <= set(pairs)
+            assert {"src_lang", "trg_lang", "chosen", "rejected", "chosen_score", "rejected_score",
+                    "margin"} <= set(pairs)
             assert (pairs["margin"] >= float(margin)).all() and (pairs["src_lang"] != "en").all()
             counts = pd.read_csv(folder / "pair_counts.csv", index_col=0)
             assert counts.loc["total", "total"] == len(pairs)
@@ -278,7 +281,8 @@ def test_demo_reward_model_loads_as_a_sequence_classifier(finished_demo):
     from eax.scoring import load_reward_model, reward_scores
 
     model, tokenizer = load_reward_model(str(finished_demo / "results" / "models" / "rm"), "chatml")
-    scores = reward_scores(model, tokenizer, ["Translate the following text from English into Lumish:\nEnglish: Hi.\nLumish:"],
+    scores = reward_scores(model, tokenizer,
+                           ["Translate the following text from English into Lumish:\nEnglish: Hi.\nLumish:"],
                            ["Na seto."], batch_size=1)
     assert len(scores) == 1
 

@@ -1,5 +1,7 @@
-"""Rule make_tables: the main table, the 2x2 sampler x scorer ablation, the min_margin sweep and per-direction
-scores of each test set (FLORES, WMT, ...) and metric, each as Markdown, CSV and LaTeX under results/tables/."""
+"""Rule make_tables: the main table (its Markdown and LaTeX marked where a paired test against the baseline is
+significant), the significance tests by direction group, the 2x2 sampler x scorer ablation, the min_margin sweep
+and per-direction scores of each test set (FLORES, WMT, ...) and metric, each as Markdown, CSV and LaTeX under
+results/tables/."""
 
 from pathlib import Path
 
@@ -7,7 +9,20 @@ import pandas as pd
 
 from eax.io import write_text
 from eax.runner import run_script
-from eax.tables import ablation, group_means, margin_sweep, per_direction, reward_model_row, to_latex, to_markdown
+from eax.tables import (
+    BETTER,
+    SIGNIFICANCE_COLUMNS,
+    WORSE,
+    ablation,
+    group_means,
+    margin_sweep,
+    per_direction,
+    reward_model_row,
+    significance_summary,
+    to_latex,
+    to_markdown,
+    with_marks,
+)
 from eax.training_log import read_log_history
 
 
@@ -15,11 +30,14 @@ def pair_total(path: str) -> int:
     return int(pd.read_csv(path, index_col=0).loc["total", "total"])
 
 
-def write_table(frame: pd.DataFrame, paths: dict[str, str], title: str, run_name: str) -> None:
+def write_table(frame: pd.DataFrame, paths: dict[str, str], title: str, run_name: str,
+                marked: pd.DataFrame | None = None) -> None:
+    """CSV of `frame`; Markdown and LaTeX of `marked` (the same table as text, with significance marks) if given."""
     caption = f"{title} (run {run_name})"
-    write_text(f"# {caption}\n\n" + to_markdown(frame), paths["md"])
+    shown = frame if marked is None else marked
+    write_text(f"# {caption}\n\n" + to_markdown(shown), paths["md"])
     write_text(frame.to_csv(index=False, float_format="%.4f"), paths["csv"])
-    write_text(to_latex(frame, caption), paths["tex"])
+    write_text(to_latex(shown, caption), paths["tex"])
 
 
 def outputs(snakemake, name: str) -> dict[str, str]:
@@ -30,7 +48,15 @@ def main(snakemake) -> None:
     params = snakemake.params
     scores = pd.concat([pd.read_csv(path) for path in snakemake.input.scores], ignore_index=True)
     main_table = group_means(scores)
-    write_table(main_table, outputs(snakemake, "main"), "Mean score per direction group", params.run_name)
+    tests = pd.concat([pd.read_csv(path) for path in snakemake.input.significance], ignore_index=True) if (
+        snakemake.input.significance) else pd.DataFrame(columns=["scope", *SIGNIFICANCE_COLUMNS])
+    title = "Mean score per direction group"
+    if len(tests):
+        title += (f" ({BETTER}/{WORSE}: significantly better/worse than {params.baseline}, p < {params.alpha}; "
+                  "tests in significance.md)")
+    write_table(main_table, outputs(snakemake, "main"), title, params.run_name, marked=with_marks(main_table, tests))
+    write_table(significance_summary(tests), outputs(snakemake, "significance"),
+                f"Paired tests against {params.baseline} by direction group", params.run_name)
 
     counts = {(Path(path).parents[1].name, float(Path(path).parent.name.removeprefix("margin_"))): pair_total(path)
               for path in snakemake.input.pair_counts}
@@ -43,8 +69,8 @@ def main(snakemake) -> None:
     main_counts = {variant: total for (variant, margin), total in counts.items() if margin == params.main_margin}
     grid = ablation(main_counts, dpo_x2x, params.samplers, params.scorers).rename(
         columns={"dpo x2x": f"dpo {x2x_column}"})
-    write_table(grid, outputs(snakemake, "ablation"), "Sampler x scorer ablation (pairs at the main margin, DPO on them)",
-                params.run_name)
+    write_table(grid, outputs(snakemake, "ablation"),
+                "Sampler x scorer ablation (pairs at the main margin, DPO on them)", params.run_name)
     reward_model = reward_model_row(read_log_history(snakemake.input.reward_model_log))
     write_table(reward_model, outputs(snakemake, "reward_model"), "Reward model on its held-out pairs", params.run_name)
     for testset in params.testsets:

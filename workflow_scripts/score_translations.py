@@ -1,11 +1,12 @@
 """Rule score_translations: one metric (BLEU, chrF, COMET, xCOMET or BLEURT) of one system's hypotheses on one
-test set, per direction, with the metric's signature."""
+test set, per direction, with the metric's signature; and every segment's score (what compare_with_baseline
+tests model metrics on)."""
 
 from pathlib import Path
 
 import pandas as pd
 
-from eax.io import write_text
+from eax.io import write_parquet, write_text
 from eax.languages import pair_name, split_pair_name
 from eax.metrics import DirectionSegments, score_directions
 from eax.runner import run_script
@@ -29,6 +30,9 @@ def main(snakemake) -> None:
     print(f"{wildcards.metric} of {wildcards.model} on {wildcards.testset} ({frame['signature'].iloc[0]}):\n"
           f"{frame[['src_lang', 'trg_lang', 'score']].round(2).to_string(index=False)}")
     write_text(frame.to_csv(index=False), snakemake.output.scores)
+    write_parquet(pd.DataFrame([{"src_lang": src, "trg_lang": trg, "segment": index, "score": value}
+                                for (src, trg), score in scores.items() for index, value in enumerate(score.segments)],
+                               columns=["src_lang", "trg_lang", "segment", "score"]), snakemake.output.segments)
 
 
 run_script(main, snakemake)

@@ -44,7 +44,8 @@ def semantic_errors(config: dict) -> list[str]:
         return errors
     if config["corpus"]["source"] == "toy":
         errors += [f"config key `languages`: {code!r} is not a toy-world language; with `corpus.source: toy` use "
-                   f"{', '.join(sorted(TOY_LANGUAGES))}" for code in languages if code not in TOY_LANGUAGES and code != PIVOT]
+                   f"{', '.join(sorted(TOY_LANGUAGES))}"
+                   for code in languages if code not in TOY_LANGUAGES and code != PIVOT]
     errors += _source_errors("corpus.source", config["corpus"]["source"], expect="file")
     errors += _source_errors("model.base", config["model"]["base"], expect="folder")
     names = [testset["name"] for testset in config["evaluation"]["testsets"]]
@@ -83,7 +84,8 @@ def _metric_model_errors(config: dict) -> list[str]:
     toy_corpus = config["corpus"]["source"] == "toy"
     evaluation = config["evaluation"]
     models = [("reward_data.comet_model", config["reward_data"]["comet_model"]),
-              ("evaluation.comet_model", evaluation["comet_model"]), ("evaluation.xcomet_model", evaluation["xcomet_model"])]
+              ("evaluation.comet_model", evaluation["comet_model"]),
+              ("evaluation.xcomet_model", evaluation["xcomet_model"])]
     for key, model in models:
         if model == "toy":
             if not toy_corpus:
@@ -136,7 +138,40 @@ def _preference_errors(config: dict) -> list[str]:
     allowed = {"base", "sft", "preference_runs", *preference_run_names(config["preference"]["runs"])}
     errors += [f"config key `evaluation.models`: unknown model {name!r}; use {', '.join(sorted(allowed))}"
                for name in config["evaluation"]["models"] if name not in allowed]
-    return errors + _external_system_errors(config, allowed)
+    return errors + _external_system_errors(config, allowed) + _baseline_errors(config) + _reproduction_errors(config)
+
+
+def evaluated_systems(config: dict) -> list[str]:
+    """Every evaluated model, then every published system scored as a baseline row."""
+    evaluation = config["evaluation"]
+    models = evaluated_models(evaluation["models"], preference_run_names(config["preference"]["runs"]))
+    return models + [system["name"] for system in evaluation["external_systems"]]
+
+
+def _baseline_errors(config: dict) -> list[str]:
+    baseline, systems = config["evaluation"]["significance"]["baseline"], evaluated_systems(config)
+    if baseline is None or baseline in systems:
+        return []
+    return [f"config key `evaluation.significance.baseline`: {baseline!r} is not evaluated; use one of "
+            f"{', '.join(systems)} (or null for no tests)"]
+
+
+def _reproduction_errors(config: dict) -> list[str]:
+    """A published result must name what this run evaluates: a system, a test set, a metric, a group or pair."""
+    evaluation, systems = config["evaluation"], evaluated_systems(config)
+    testsets = [testset["name"] for testset in evaluation["testsets"]]
+    errors = []
+    for index, row in enumerate(config["reproduction"]["published"]):
+        key = f"config key `reproduction.published.{index}"
+        for field, allowed in (("model", systems), ("testset", testsets), ("metric", evaluation["metrics"])):
+            if row[field] not in allowed:
+                errors.append(f"{key}.{field}`: {row[field]!r} is not evaluated here ({', '.join(allowed)})")
+        if row["directions"] == "en_centric":
+            errors.append(f"{key}.directions`: a published number is of one group (en2x, x2en, x2x) or one pair")
+        else:
+            errors += _direction_errors(f"reproduction.published.{index}.directions", [row["directions"]],
+                                        list(LANGUAGES))
+    return errors
 
 
 def _external_system_errors(config: dict, model_names: set[str]) -> list[str]:

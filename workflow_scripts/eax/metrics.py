@@ -1,5 +1,6 @@
 """Corpus-level MT metrics as the field computes them: sacrebleu BLEU (tokenizer by target language) and chrF, and
-the model-based COMET, xCOMET and BLEURT (system score = mean segment score x 100), each with a signature."""
+the model-based COMET, xCOMET and BLEURT (system score = mean segment score x 100), each with a signature and its
+segment scores (sentence-level BLEU and chrF as sacrebleu computes them; the model's own segment scores)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ class Score:
     metric: str
     value: float
     signature: str
+    segments: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,16 +42,19 @@ def bleu(hypotheses: list[str], references: list[str], trg_lang: str) -> Score:
     from sacrebleu.metrics import BLEU
 
     metric = BLEU(tokenize=bleu_tokenizer(trg_lang), effective_order=True)
-    result = metric.corpus_score(hypotheses, [references])
-    return Score("bleu", result.score, str(metric.get_signature()))
+    return _sacrebleu_score("bleu", metric, hypotheses, references)
 
 
 def chrf(hypotheses: list[str], references: list[str]) -> Score:
     from sacrebleu.metrics import CHRF
 
-    metric = CHRF()
-    result = metric.corpus_score(hypotheses, [references])
-    return Score("chrf", result.score, str(metric.get_signature()))
+    return _sacrebleu_score("chrf", CHRF(), hypotheses, references)
+
+
+def _sacrebleu_score(name: str, metric, hypotheses: list[str], references: list[str]) -> Score:
+    segments = tuple(metric.sentence_score(hypothesis, [reference]).score
+                     for hypothesis, reference in zip(hypotheses, references))
+    return Score(name, metric.corpus_score(hypotheses, [references]).score, str(metric.get_signature()), segments)
 
 
 def score_direction(metrics: list[str], hypotheses: list[str], references: list[str], trg_lang: str) -> list[Score]:
@@ -100,5 +105,6 @@ def score_directions(metric: str, data: dict[Direction, DirectionSegments], mode
                                  for field in ("sources", "hypotheses", "references")))
     flat = np.asarray(segment_scores(metric, model_path, joined, batch_size), dtype=float)
     signature = model_signature(metric, model_name or model_path)
-    return {direction: Score(metric, float(flat[owners == k].mean()) if (owners == k).any() else float("nan"), signature)
+    return {direction: Score(metric, float(flat[owners == k].mean()) if (owners == k).any() else float("nan"),
+                             signature, tuple(flat[owners == k].tolist()))
             for k, direction in enumerate(directions)}

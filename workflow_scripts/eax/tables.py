@@ -1,4 +1,5 @@
-"""Result tables: per-direction scores averaged over direction groups, the 2x2 ablation, the min_margin sweep;
+"""Result tables: per-direction scores averaged over direction groups (marked where a paired test finds them
+significantly different from the baseline), the tests themselves, the 2x2 ablation, the min_margin sweep;
 rendered as CSV, Markdown and LaTeX."""
 
 from __future__ import annotations
@@ -8,6 +9,10 @@ import pandas as pd
 from eax.languages import PIVOT
 
 GROUP_ORDER = ["en2x", "x2en", "x2x"]
+BETTER, WORSE = "↑", "↓"  # significantly better or worse than the baseline
+LATEX_MARKS = {BETTER: r"$^\uparrow$", WORSE: r"$^\downarrow$"}
+SIGNIFICANCE_COLUMNS = ["testset", "model", "metric", "directions", "baseline", "baseline_score", "score", "delta",
+                        "p_value", "significant", "test"]
 PAPER_METRICS = ("bleurt", "comet")  # the paper reports "BLEURT / COMET": tables lead with them when present
 
 
@@ -34,9 +39,36 @@ def group_means(scores: pd.DataFrame) -> pd.DataFrame:
     return means.reset_index()
 
 
+def with_marks(table: pd.DataFrame, tests: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
+    """The group-means table with each score as text, followed by BETTER or WORSE where the direction group's
+    paired test against the baseline is significant (`tests`: compare_with_baseline's rows)."""
+    significant = tests[(tests["scope"] == "group") & tests["significant"]]
+    marks = {(row.testset, row.model, f"{row.directions} {row.metric}"): BETTER if row.delta > 0 else WORSE
+             for row in significant.itertuples(index=False)}
+    marked = table.copy()
+    for column in table.columns.drop(["testset", "model"]):
+        marked[column] = ["--" if pd.isna(value) else f"{value:.{digits}f}{marks.get((testset, model, column), '')}"
+                          for testset, model, value in zip(table["testset"], table["model"], table[column])]
+    return marked
+
+
+def significance_summary(tests: pd.DataFrame) -> pd.DataFrame:
+    """The direction-group tests, one row per (test set, model, metric, group); per-direction rows stay in
+    results/significance/."""
+    groups = tests[tests["scope"] == "group"]
+    return (groups[SIGNIFICANCE_COLUMNS].reset_index(drop=True) if len(groups)
+            else pd.DataFrame(columns=SIGNIFICANCE_COLUMNS))
+
+
+def is_number_column(column: pd.Series) -> bool:
+    """Numbers, or numbers as text with a significance mark (`with_marks`): right-aligned in a table."""
+    return pd.api.types.is_numeric_dtype(column) or bool(
+        len(column) and column.astype(str).str.fullmatch(rf"-?[0-9.]+[{BETTER}{WORSE}]?|--").all())
+
+
 def to_markdown(frame: pd.DataFrame, digits: int = 2) -> str:
     header = "| " + " | ".join(map(str, frame.columns)) + " |"
-    rule = "|" + "|".join("---:" if pd.api.types.is_numeric_dtype(frame[c]) else "---" for c in frame.columns) + "|"
+    rule = "|" + "|".join("---:" if is_number_column(frame[c]) else "---" for c in frame.columns) + "|"
     body = [
         "| " + " | ".join(f"{v:.{digits}f}" if isinstance(v, float) else str(v) for v in row) + " |"
         for row in frame.itertuples(index=False)
@@ -49,9 +81,12 @@ def to_latex(frame: pd.DataFrame, caption: str, digits: int = 2) -> str:
     def cell(value) -> str:
         if isinstance(value, float):
             return "--" if pd.isna(value) else f"{value:.{digits}f}"
-        return str(value).replace("_", r"\_").replace("%", r"\%").replace("&", r"\&")
+        text = str(value).replace("_", r"\_").replace("%", r"\%").replace("&", r"\&")
+        for mark, latex in LATEX_MARKS.items():
+            text = text.replace(mark, latex)
+        return text
 
-    align = "".join("r" if pd.api.types.is_numeric_dtype(frame[c]) else "l" for c in frame.columns)
+    align = "".join("r" if is_number_column(frame[c]) else "l" for c in frame.columns)
     lines = [r"\begin{table}[t]", r"\centering", rf"\begin{{tabular}}{{{align}}}", r"\toprule",
              " & ".join(cell(c) for c in frame.columns) + r" \\", r"\midrule"]
     lines += [" & ".join(cell(v) for v in row) + r" \\" for row in frame.itertuples(index=False)]
@@ -66,7 +101,8 @@ def per_direction(scores: pd.DataFrame, metric: str) -> pd.DataFrame:
     return table.reset_index().rename_axis(columns=None)
 
 
-def ablation(pair_counts: dict[str, int], x2x_means: dict[str, float], samplers: list[str], scorers: list[str]) -> pd.DataFrame:
+def ablation(pair_counts: dict[str, int], x2x_means: dict[str, float], samplers: list[str],
+             scorers: list[str]) -> pd.DataFrame:
     """The sampler x scorer grid: pairs kept per variant and, where a DPO model was trained on it, its x2x mean."""
     rows = []
     for sampler in samplers:
@@ -92,3 +128,33 @@ def margin_sweep(pair_counts: dict[tuple[str, float], int]) -> pd.DataFrame:
     frame = pd.Series(pair_counts).rename_axis(["variant", "min_margin"]).rename("pairs").reset_index()
     table = frame.pivot_table(index="min_margin", columns="variant", values="pairs", sort=True)
     return table.reset_index().rename_axis(columns=None)
+
+
+def reproduction_card(scores: pd.DataFrame, published: list[dict], base_model: str, tolerance: float) -> pd.DataFrame:
+    """This run's score beside each published one: the same model, test set and metric, over the same direction
+    group (the mean over its directions, as the main table) or pair. A number published for another base model
+    is shown but not judged."""
+    from eax.languages import split_pair_name
+
+    groups = [direction_group(src, trg) for src, trg in zip(scores["src_lang"], scores["trg_lang"])]
+    rows = []
+    for item in published:
+        chosen = (scores["testset"] == item["testset"]) & (scores["model"] == item["model"]) & (
+            scores["metric"] == item["metric"])
+        if item["directions"] in GROUP_ORDER:
+            chosen &= pd.Series(groups, index=scores.index) == item["directions"]
+        else:
+            src, trg = split_pair_name(item["directions"])
+            chosen &= (scores["src_lang"] == src) & (scores["trg_lang"] == trg)
+        ours = float(scores.loc[chosen, "score"].mean()) if chosen.any() else float("nan")
+        difference = ours - item["value"]
+        if not chosen.any():
+            status = "not evaluated"
+        elif item["base_model"] != base_model:
+            status = f"different base model ({item['base_model']})"
+        else:
+            status = "within tolerance" if abs(difference) <= tolerance else "outside tolerance"
+        rows.append({"model": item["model"], "testset": item["testset"], "directions": item["directions"],
+                     "metric": item["metric"], "published": item["value"], "ours": ours, "difference": difference,
+                     "status": status, "source": item["source"]})
+    return pd.DataFrame(rows)
