@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt constraints.txt | md5sum | cut -c1-12)
 
-.PHONY: install demo test test-fast dry-run-paper clean
+.PHONY: install demo test test-fast format dry-run-paper clean
 
 install: $(STAMP)
 
@@ -26,6 +26,10 @@ test: $(STAMP)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
+
+format: $(STAMP)  # what tests/test_style.py checks, applied: ruff's fixes and snakefmt (settings in pyproject.toml)
+	$(BIN)/ruff check --fix .
+	$(BIN)/snakefmt Snakefile rules/
 
 dry-run-paper: $(STAMP)
 	$(BIN)/snakemake -n --configfile config/paper.yaml

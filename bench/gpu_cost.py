@@ -31,8 +31,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "workflow_scripts"))
 
-from eax.corpus import rm_seeds, split_into_shards, x2x_seeds
 from paper_scale import language_shares, synthetic_corpus
+
+from eax.corpus import rm_seeds, split_into_shards, x2x_seeds
 
 A100_BF16_FLOPS = 312e12
 
@@ -106,7 +107,8 @@ def report(config: dict, found: list[Stage], pairs: dict[str, int], target_share
             f"{largest_shards_within(stage, pairs[kind], target_share)} |")
     work = sum(stage.work_hours for stage in found)
     startup = sum(stage.startup_hours for stage in found)
-    lines.append(f"\nTotal {work + startup:.1f} GPU-h, of which start-up {startup:.1f} ({startup / (work + startup):.0%}); "
+    lines.append(f"\nTotal {work + startup:.1f} GPU-h, of which start-up {startup:.1f} "
+                 f"({startup / (work + startup):.0%}); "
                  f"`data.shards_per_pair` is {config['data']['shards_per_pair']}.")
     return "\n".join(lines)
 

@@ -69,7 +69,8 @@ def synthetic_corpus(rows: int, shares: dict[str, float], seed: int = 0) -> pd.D
 
 
 def job(rule: str, inputs: dict, outputs: dict, params: dict, log: Path) -> dict:
-    """What Snakemake hands a rule's script as `snakemake`, as plain data."""
+    """What Snakemake hands a rule's script as `snakemake`, as plain data; the log's folder made, as Snakemake would."""
+    log.parent.mkdir(parents=True, exist_ok=True)
     return {"rule": rule, "input": inputs, "output": outputs, "params": params, "log": [str(log)], "threads": 1,
             "resources": {"gpu": 0}, "wildcards": {}}
 
@@ -94,7 +95,8 @@ def measure(script: str, spec: dict, work: Path) -> tuple[float, float]:
 
 def run_rule_script(script: str, spec_file: str) -> None:
     runpy.run_path(str(ROOT / "workflow_scripts" / script),
-                   init_globals={"snakemake": as_snakemake(json.loads(Path(spec_file).read_text()))}, run_name="__main__")
+                   init_globals={"snakemake": as_snakemake(json.loads(Path(spec_file).read_text()))},
+                   run_name="__main__")
 
 
 def check_corpus_job(config: dict, corpus: Path, out: Path) -> dict:

@@ -2,14 +2,11 @@
 key or file, exits non-zero, shows no traceback and leaves no partial output. README.md lists the same cases
 with their messages (checked here, so the docs cannot drift)."""
 
-import json
 import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
-
 from conftest import ROOT, copy_workflow, snakemake, write_config
 
 
@@ -36,7 +33,8 @@ def folder_with(files: dict[str, bytes]):
 
 # (case id, config edit (or a function of the workflow folder returning one), expected message fragment)
 CONFIG_CASES = [
-    ("wrong type", setting("sft.learning_rate", "fast"), "config key `sft.learning_rate`: 'fast' is not of type 'number'"),
+    ("wrong type", setting("sft.learning_rate", "fast"),
+     "config key `sft.learning_rate`: 'fast' is not of type 'number'"),
     ("number read as text", setting("sft.learning_rate", "3e-3"), "YAML reads 3e-3 as text"),
     ("unknown key", setting("sft.bogus", 1), "config key `sft`: unknown key(s) ('bogus' was unexpected)"),
     ("unknown language code", setting("languages", ["en", "xx"]), "config key `languages`: unknown language code 'xx'"),
@@ -45,20 +43,27 @@ CONFIG_CASES = [
     ("zero epochs", setting("sft.epochs", 0), "config key `sft.epochs`: 0 is less than or equal to the minimum of 0"),
     ("one sample per prompt", setting("sampling.n", 1), "config key `sampling.n`: 1 is less than the minimum of 2"),
     ("missing model path", setting("model.base", "./models/none"), "config key `model.base`: ./models/none not found"),
-    ("missing corpus file", setting("corpus.source", "data/none.parquet"), "config key `corpus.source`: data/none.parquet not found"),
-    ("model folder without weights", lambda root: setting("model.base", folder_with({"config.json": b"{}", "pytorch_model.bin": b""})(root)),
+    ("missing corpus file", setting("corpus.source", "data/none.parquet"),
+     "config key `corpus.source`: data/none.parquet not found"),
+    ("model folder without weights",
+     lambda root: setting("model.base", folder_with({"config.json": b"{}", "pytorch_model.bin": b""})(root)),
      "has no *.safetensors weights"),
-    ("missing test set folder", setting("evaluation.testsets.0.path", "/no/flores"), "config key `evaluation.testsets.0.path`: folder not found: /no/flores"),
-    ("unknown metric", setting("evaluation.metrics", ["ter"]), "config key `evaluation.metrics.0`: 'ter' is not one of"),
+    ("missing test set folder", setting("evaluation.testsets.0.path", "/no/flores"),
+     "config key `evaluation.testsets.0.path`: folder not found: /no/flores"),
+    ("unknown metric", setting("evaluation.metrics", ["ter"]),
+     "config key `evaluation.metrics.0`: 'ter' is not one of"),
     ("missing COMET checkpoint", setting("evaluation.comet_model", "./comet/model.ckpt"),
      "config key `evaluation.comet_model`: ./comet/model.ckpt is neither an existing checkpoint file nor a hub id"),
     ("unknown preference method", setting("preference.runs", [{"method": "kto", "data": "eaxt_eaxe"}]),
      "config key `preference.runs.0.method`: 'kto' is not one of"),
     ("pair thresholds of another metric", setting("reward_data.metric", "comet"),
      "config key `reward_data.thresholds`: no thresholds for `comet`"),
-    ("preference data of no variant", setting("x2x.scorers", ["direct"]), "config key `preference.runs.0.data`: 'eaxt_eaxe' is not a variant"),
-    ("BLEURT without its checkpoint", setting("evaluation.metrics", ["bleurt"]), "config key `evaluation.bleurt_checkpoint`: set it"),
-    ("system on an unknown test set", setting("evaluation.external_systems", [{"name": "gpt4", "testset": "wmt", "path": "toy"}]),
+    ("preference data of no variant", setting("x2x.scorers", ["direct"]),
+     "config key `preference.runs.0.data`: 'eaxt_eaxe' is not a variant"),
+    ("BLEURT without its checkpoint", setting("evaluation.metrics", ["bleurt"]),
+     "config key `evaluation.bleurt_checkpoint`: set it"),
+    ("system on an unknown test set",
+     setting("evaluation.external_systems", [{"name": "gpt4", "testset": "wmt", "path": "toy"}]),
      "config key `evaluation.external_systems.0.testset`: no test set named 'wmt'"),
 ]
 
@@ -66,7 +71,8 @@ CORPUS_ROWS = {"src_lang": ["en", "qaa"], "trg_lang": ["qaa", "en"], "src_text":
                "trg_text": ["Na seto.", "Hello."]}
 # (case id, corpus rows or raw bytes, expected message fragment): rule check_corpus on a user's parquet
 CORPUS_CASES = [
-    ("corpus without a column", {k: v for k, v in CORPUS_ROWS.items() if k != "trg_text"}, "bad_corpus.parquet: missing column(s) trg_text"),
+    ("corpus without a column", {k: v for k, v in CORPUS_ROWS.items() if k != "trg_text"},
+     "bad_corpus.parquet: missing column(s) trg_text"),
     ("empty corpus", {k: [] for k in CORPUS_ROWS}, "bad_corpus.parquet: the corpus has no rows"),
     ("corpus with an unknown language", {**CORPUS_ROWS, "src_lang": ["en", "xx"]},
      "bad_corpus.parquet: 1 rows have an unknown language code in src_lang (xx)"),
@@ -76,7 +82,8 @@ CORPUS_CASES = [
 ]
 # (case id, {file: bytes} of a published system's folder, expected message fragment): rule import_external_system
 SYSTEM_CASES = [
-    ("hypothesis file with the wrong line count", {"en2qaa.txt": b"one line\n"}, "en2qaa.txt: 1 lines for 40 reference segments"),
+    ("hypothesis file with the wrong line count", {"en2qaa.txt": b"one line\n"},
+     "en2qaa.txt: 1 lines for 40 reference segments"),
     ("hypothesis file not UTF-8", {"en2qaa.txt": b"\xff\xfe bad\n" * 40}, "en2qaa.txt: not UTF-8 text"),
     ("hypothesis file of empty lines", {"en2qaa.txt": b"\n" * 40}, "en2qaa.txt: every line is empty"),
 ]
@@ -89,7 +96,8 @@ def user_corpus(path: Path):
         config["model"]["base"] = "Qwen/Qwen2.5-0.5B"
         config["reward_data"]["comet_model"] = config["evaluation"]["comet_model"] = "Unbabel/wmt22-comet-da"
         config["alma_r"]["source"] = "haoranxu/ALMA-R-Preference"
-        config["evaluation"]["testsets"] = [{"name": "flores", "format": "flores200", "path": "download", "split": "devtest"}]
+        config["evaluation"]["testsets"] = [{"name": "flores", "format": "flores200", "path": "download",
+                                             "split": "devtest"}]
         config["evaluation"]["external_systems"] = []
     return edit
 

@@ -7,7 +7,6 @@ from argparse import Namespace
 
 import pandas as pd
 import yaml
-
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))

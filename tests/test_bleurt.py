@@ -89,5 +89,6 @@ def test_missing_folder_is_one_error_naming_the_key(tmp_path):
 
 def test_unreachable_hub_id_is_one_error_naming_the_key():
     with pytest.raises(UserInputError, match="reward_data.bleurt_checkpoint: could not fetch BLEURT model "
-                                             "eax-tests/no-such-bleurt from the hub .*set reward_data.bleurt_checkpoint"):
+                                             "eax-tests/no-such-bleurt from the hub "
+                                             ".*set reward_data.bleurt_checkpoint"):
         load_bleurt("eax-tests/no-such-bleurt", "reward_data.bleurt_checkpoint")

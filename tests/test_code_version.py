@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from conftest import ROOT
+
 from eax.code_version import imported_modules, library_version, package_imports
 
 SCRIPTS = ROOT / "workflow_scripts"

@@ -31,8 +31,10 @@ def test_check_corpus_keeps_english_centric_rows_and_says_what_it_dropped():
 @pytest.mark.parametrize("frame, message", [
     (GOOD.drop(columns=["trg_text"]), r"c.parquet: missing column\(s\) trg_text"),
     (corpus([]), "c.parquet: the corpus has no rows"),
-    (corpus([("en", "xx", "a", "b"), ("en", "xx", "c", "d")]), "c.parquet: 2 rows have an unknown language code in trg_lang"),
-    (corpus([("en", "de", "a", " "), ("de", "en", "b", "c")]), r"c.parquet: 1 rows have an empty or non-text trg_text \(first at row 0\)"),
+    (corpus([("en", "xx", "a", "b"), ("en", "xx", "c", "d")]),
+     "c.parquet: 2 rows have an unknown language code in trg_lang"),
+    (corpus([("en", "de", "a", " "), ("de", "en", "b", "c")]),
+     r"c.parquet: 1 rows have an empty or non-text trg_text \(first at row 0\)"),
     (corpus([("en", "de", None, "x"), ("de", "en", "b", "c")]), "c.parquet: 1 rows have an empty or non-text src_text"),
     (corpus([("en", "de", "a", "b"), ("de", "en", "b", "c")]), "no English-centric rows for configured language.* fr"),
 ])
@@ -68,8 +70,8 @@ def test_paper_languages_give_72_x2x_pairs():
     assert len(x2x_directions(["en", "de", "fr", "nl", "it", "es", "pt", "ko", "ru", "zh"])) == 72
 
 
-@pytest.mark.parametrize("rows, count, expected", [(10, 4, [2, 3, 2, 3]), (6, 2, [3, 3]), (2, 1, [2]), (2, 3, [0, 1, 1]),
-                                                  (0, 2, [0, 0])])
+@pytest.mark.parametrize("rows, count, expected", [(10, 4, [2, 3, 2, 3]), (6, 2, [3, 3]), (2, 1, [2]),
+                                                  (2, 3, [0, 1, 1]), (0, 2, [0, 0])])
 def test_shards_are_balanced_consecutive_and_as_many_as_asked(rows, count, expected):
     frame = pd.DataFrame({"x": range(rows)})
     shards = split_into_shards(frame, count)

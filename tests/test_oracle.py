@@ -3,8 +3,15 @@
 import pandas as pd
 import pytest
 
-from eax.oracle import (candidate_quality, identify_language, pair_order_accuracy, ranking_agreement, tokens,
-                        true_translations, vocabularies)
+from eax.oracle import (
+    candidate_quality,
+    identify_language,
+    pair_order_accuracy,
+    ranking_agreement,
+    tokens,
+    true_translations,
+    vocabularies,
+)
 from eax.toy_world import ToyWorld, make_corpus, make_parallel_corpus
 
 WORLD = ToyWorld(5, ("qaa", "qab", "qac"))

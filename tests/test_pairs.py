@@ -3,8 +3,18 @@ import math
 import pandas as pd
 import pytest
 
-from eax.pairs import (PAIR_COLUMNS, PairRule, best_vs_worst, build_pairs, cap_and_shuffle, count_matrix, judge_rows,
-                       percentages, score_summary, score_values)
+from eax.pairs import (
+    PAIR_COLUMNS,
+    PairRule,
+    best_vs_worst,
+    build_pairs,
+    cap_and_shuffle,
+    count_matrix,
+    judge_rows,
+    percentages,
+    score_summary,
+    score_values,
+)
 
 NAN = math.nan
 

@@ -8,8 +8,15 @@ from pathlib import Path
 import pytest
 
 from eax.languages import name_of
-from eax.prompts import (DIVERSE_TEMPLATES, EVAL_TEMPLATE, alma_prompt, diverse_prompts, diverse_template_indices,
-                         eaxt_prompt, eval_prompt)
+from eax.prompts import (
+    DIVERSE_TEMPLATES,
+    EVAL_TEMPLATE,
+    alma_prompt,
+    diverse_prompts,
+    diverse_template_indices,
+    eaxt_prompt,
+    eval_prompt,
+)
 
 RECIPE = Path(__file__).resolve().parents[2] / "shared" / "notes" / "eax-recipe.md"
 
@@ -57,7 +64,8 @@ def test_first_draws_match_a_run_of_the_original_code():
 
 
 def test_eval_prompt_is_the_recipes():
-    assert eval_prompt("de", "zh", "Hallo.") == "Translate the following text from German into Chinese:\nGerman: Hallo.\nChinese:"
+    assert eval_prompt("de", "zh", "Hallo.") == ("Translate the following text from German into Chinese:\n"
+                                                 "German: Hallo.\nChinese:")
 
 
 def test_eaxt_prompt_shows_source_and_english_reference():

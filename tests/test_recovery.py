@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 import pandas as pd
-
 from conftest import copy_workflow, planned_jobs
+
 from eax.locks import release_stale_locks, snakemake_processes_in
 
 KILL_AT = ["sample_x2x_candidates", "score_x2x_candidates", "train_preference", "score_translations"]

@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from conftest import ROOT
 from safetensors.torch import load_file
 
-from conftest import ROOT
 from eax.sft import instruction_rows, template_and_count
 from eax.tiny_models import build_causal_lm, save_model, train_chat_tokenizer
 from eax.toy_world import ToyWorld, make_corpus

@@ -21,8 +21,10 @@ def test_eaxt_prompt_carries_the_english_reference_direct_does_not():
 
 
 def test_eaxe_scorer_reads_the_english_reference_as_source():
-    assert scorer_prompt("eaxe", ROW) == "Translate the following text from English into French:\nEnglish: Hello.\nFrench:"
-    assert scorer_prompt("direct", ROW) == "Translate the following text from German into French:\nGerman: Hallo.\nFrench:"
+    assert scorer_prompt("eaxe", ROW) == ("Translate the following text from English into French:\n"
+                                          "English: Hello.\nFrench:")
+    assert scorer_prompt("direct", ROW) == ("Translate the following text from German into French:\n"
+                                            "German: Hallo.\nFrench:")
 
 
 @pytest.mark.parametrize("function, kind", [(sampler_prompt, "bogus"), (scorer_prompt, "bogus")])

@@ -4,11 +4,10 @@ import ast
 import json
 import subprocess
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SECRETS
+
 from eax.errors import UserInputError
 from eax.provenance import git_state, provenance
 from eax.weights import checked_model_path

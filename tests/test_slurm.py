@@ -10,7 +10,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-
 from conftest import ROOT, copy_workflow, snakemake, write_config
 
 CLUSTER_SCRIPT = ROOT / "tests" / "slurm" / "cluster.sh"
@@ -72,8 +71,8 @@ def test_profile_adapted_to_a_cluster_runs_retries_and_matches_a_local_run(slurm
     (hooks / "sitecustomize.py").write_text(FAIL_ONCE)
     marker = tmp_path / "failed-once"
     env = {**os.environ, **slurm_cluster, "PYTHONPATH": str(hooks), "EAX_TEST_FAIL_ONCE": str(marker)}
-    run = subprocess.run([sys.executable, "-m", "snakemake", "--profile", "profiles/test_cluster", SFT_MODEL, CANDIDATES,
-                          "--configfile", reduced_config(cluster)],
+    run = subprocess.run([sys.executable, "-m", "snakemake", "--profile", "profiles/test_cluster", SFT_MODEL,
+                          CANDIDATES, "--configfile", reduced_config(cluster)],
                          cwd=cluster, env=env, capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-5000:]
     assert marker.exists()  # the sampling job did fail once

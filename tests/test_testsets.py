@@ -3,8 +3,8 @@
 import json
 
 import pytest
-
 from conftest import SHARED_DATA
+
 from eax.errors import UserInputError
 from eax.metrics import score_direction
 from eax.testsets import checked_hypotheses, files_for, load_direction, load_directions

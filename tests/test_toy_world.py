@@ -1,13 +1,25 @@
+import random
 import re
 
 import pytest
 
 from eax.languages import PIVOT
 from eax.toy_world import (
-    GRAMMARS, MAX_WORDS, MIN_WORDS, Clause, NounPhrase, ToyWorld, build_lexicon, draw_clause, lemmas, make_corpus,
-    make_devtest, make_monolingual, realise, realise_english,
+    GRAMMARS,
+    MAX_WORDS,
+    MIN_WORDS,
+    Clause,
+    NounPhrase,
+    ToyWorld,
+    build_lexicon,
+    draw_clause,
+    lemmas,
+    make_corpus,
+    make_devtest,
+    make_monolingual,
+    realise,
+    realise_english,
 )
-import random
 
 WORLD = ToyWorld(seed=7, languages=("qaa", "qab", "qac", "qad"))
 

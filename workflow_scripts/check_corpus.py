@@ -1,9 +1,9 @@
 """Rule check_corpus: validate the corpus and keep the configured English-centric rows."""
 
+from eax.corpus import check_corpus
 from eax.errors import UserInputError
 from eax.io import write_parquet
 from eax.runner import run_script
-from eax.corpus import check_corpus
 
 
 def read_corpus(path: str):

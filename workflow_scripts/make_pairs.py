@@ -10,8 +10,16 @@ import pandas as pd
 import pyarrow as pa
 
 from eax.io import scratch_dir, write_parquet_in_order, write_text
-from eax.pairs import (PAIR_COLUMNS, PairRule, count_matrix, judge_rows, kept_order, percentages, score_summary,
-                       score_values)
+from eax.pairs import (
+    PAIR_COLUMNS,
+    PairRule,
+    count_matrix,
+    judge_rows,
+    kept_order,
+    percentages,
+    score_summary,
+    score_values,
+)
 from eax.runner import run_script
 
 LIGHT_COLUMNS = ["src_lang", "trg_lang", "margin"]  # all the cap and shuffle read

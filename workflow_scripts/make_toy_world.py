@@ -8,8 +8,15 @@ import pandas as pd
 from eax.io import write_json, write_lines, write_parquet
 from eax.languages import PIVOT, language
 from eax.runner import run_script
-from eax.toy_world import (ToyWorld, english_centric, make_alma_r_triplets, make_devtest, make_monolingual,
-                           make_parallel_corpus, make_published_system)
+from eax.toy_world import (
+    ToyWorld,
+    english_centric,
+    make_alma_r_triplets,
+    make_devtest,
+    make_monolingual,
+    make_parallel_corpus,
+    make_published_system,
+)
 
 
 def main(snakemake) -> None:
@@ -34,7 +41,8 @@ def main(snakemake) -> None:
         write_parquet(pd.DataFrame({"translation": rows}), path)
     write_parquet(pd.DataFrame(parallel), snakemake.output.parallel)
     write_parquet(corpus, snakemake.output.corpus)
-    print(f"toy world: {len(corpus)} training rows, {params.devtest_sentences} devtest segments x {len(devtest)} languages")
+    print(f"toy world: {len(corpus)} training rows, "
+          f"{params.devtest_sentences} devtest segments x {len(devtest)} languages")
 
 
 run_script(main, snakemake)

@@ -33,8 +33,8 @@ def load_causal_lm(path: str, chat_template: str, trust_remote_code: bool = Fals
 
     tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=trust_remote_code, padding_side="left")
     dtype = torch.bfloat16 if torch.cuda.is_available() else torch.float32
-    model = AutoModelForCausalLM.from_pretrained(checked_model_path(path), trust_remote_code=trust_remote_code, dtype=dtype,
-                                                 **LOAD_OPTIONS)
+    model = AutoModelForCausalLM.from_pretrained(checked_model_path(path), trust_remote_code=trust_remote_code,
+                                                 dtype=dtype, **LOAD_OPTIONS)
     use_chat_model(model, tokenizer, chat_template, path)
     model.to("cuda" if torch.cuda.is_available() else "cpu").eval()
     return model, tokenizer
@@ -114,7 +114,8 @@ def translate_vllm(model_path: str, prompts: list[str], batch_size: int, max_new
         results = llm.beam_search([{"prompt": text} for text in templated],
                                   BeamSearchParams(beam_width=num_beams, max_tokens=max_new_tokens))
         prompt_lengths = [len(tokenizer(text, add_special_tokens=False)["input_ids"]) for text in templated]
-        best = [result.sequences[0].tokens[length:] for result, length in zip(results, prompt_lengths)]  # has the prompt
+        # has the prompt
+        best = [result.sequences[0].tokens[length:] for result, length in zip(results, prompt_lengths)]
         return [clean_output(tokenizer.decode(tokens), stops) for tokens in best]
     from vllm import SamplingParams
 

@@ -15,8 +15,15 @@ import pandas as pd
 from eax.chat import as_chat, use_chat_model
 from eax.errors import UserInputError
 from eax.prompts import alma_prompt, diverse_prompts, eval_prompt
-from eax.training import (last_checkpoint, load_policy, lora_config, merged, save_trained, seed_everything,
-                           training_arguments)
+from eax.training import (
+    last_checkpoint,
+    load_policy,
+    lora_config,
+    merged,
+    save_trained,
+    seed_everything,
+    training_arguments,
+)
 from eax.training_log import final_preference_accuracy
 from eax.weights import LOAD_OPTIONS, checked_model_path
 
@@ -151,7 +158,8 @@ def _orpo_trainer(model, tokenizer, dataset, hp: dict, work_dir: Path):
     config = ORPOConfig(**training_arguments(hp, work_dir), beta=hp["beta"] / (1 + hp["pref_ftx"]),
                         max_length=hp["max_length"])
     return ORPOTrainer(model=model, args=config, train_dataset=dataset, eval_dataset=dataset,
-                       processing_class=tokenizer, peft_config=lora_config(hp["lora"]) if hp["method"] == "lora" else None)
+                       processing_class=tokenizer,
+                       peft_config=lora_config(hp["lora"]) if hp["method"] == "lora" else None)
 
 
 def _cpo_trainer(model, tokenizer, dataset, hp: dict, work_dir: Path, simpo: bool):

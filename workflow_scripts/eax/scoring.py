@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from eax.errors import UserInputError
 from eax.chat import as_chat, use_chat_model
+from eax.errors import UserInputError
 from eax.prompts import eval_prompt
 from eax.weights import LOAD_OPTIONS, checked_model_path
 
@@ -60,7 +60,8 @@ def load_comet(model: str, config_key: str):
     return comet.load_from_checkpoint(path)
 
 
-def comet_scores(model, sources: list[str], hypotheses: list[str], references: list[str], batch_size: int) -> list[float]:
+def comet_scores(model, sources: list[str], hypotheses: list[str], references: list[str],
+                 batch_size: int) -> list[float]:
     """Segment COMET scores x100 (the recipe pairs on a 0-100 scale)."""
     import torch
 
@@ -87,8 +88,8 @@ def load_reward_model(path: str, chat_template: str, trust_remote_code: bool = F
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=trust_remote_code, padding_side="right")
-    model = AutoModelForSequenceClassification.from_pretrained(checked_model_path(path), trust_remote_code=trust_remote_code,
-                                                               **LOAD_OPTIONS)
+    model = AutoModelForSequenceClassification.from_pretrained(checked_model_path(path),
+                                                               trust_remote_code=trust_remote_code, **LOAD_OPTIONS)
     use_chat_model(model, tokenizer, chat_template, path)
     model.to("cuda" if torch.cuda.is_available() else "cpu").eval()
     return model, tokenizer
@@ -111,7 +112,8 @@ def reward_scores(model, tokenizer, prompts: list[str], completions: list[str], 
     """The reward at the end-of-turn token of `chat(prompt) + completion + eos`, where the RM was trained."""
     import torch
 
-    texts = [as_chat(tokenizer, prompt) + completion + tokenizer.eos_token for prompt, completion in zip(prompts, completions)]
+    texts = [as_chat(tokenizer, prompt) + completion + tokenizer.eos_token
+             for prompt, completion in zip(prompts, completions)]
     scores: list[float] = []
     for start in range(0, len(texts), batch_size):
         batch = tokenizer(texts[start:start + batch_size], add_special_tokens=False, padding=True,

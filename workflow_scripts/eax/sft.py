@@ -9,8 +9,15 @@ import pandas as pd
 from eax.chat import as_chat
 from eax.errors import UserInputError
 from eax.prompts import diverse_prompts
-from eax.training import (last_checkpoint, load_policy, lora_config, merged, save_trained, seed_everything,
-                           training_arguments)
+from eax.training import (
+    last_checkpoint,
+    load_policy,
+    lora_config,
+    merged,
+    save_trained,
+    seed_everything,
+    training_arguments,
+)
 
 SFT_COLUMNS = ["src_lang", "trg_lang", "prompt", "completion", "n_tokens"]
 

@@ -93,7 +93,8 @@ def _wmt22(root: str | Path, src: str, trg: str) -> Segments:
         return _aligned([item["translation"][src] for item in items], [item["translation"][trg] for item in items],
                         str(path))
     except (KeyError, TypeError):
-        raise UserInputError(f"{path}: expected a list of {{\"translation\": {{\"{src}\": ..., \"{trg}\": ...}}}}") from None
+        raise UserInputError(f"{path}: expected a list of "
+                             f"{{\"translation\": {{\"{src}\": ..., \"{trg}\": ...}}}}") from None
 
 
 def _custom(root: str | Path, src: str, trg: str) -> Segments:
@@ -139,5 +140,6 @@ def load_direction(fmt: str, root: str | Path, split: str, src: str, trg: str) -
     raise ValueError(f"unknown test set format {fmt!r}; use one of {FORMATS}")
 
 
-def load_directions(fmt: str, root: str | Path, split: str, directions: list[tuple[str, str]]) -> dict[tuple[str, str], Segments]:
+def load_directions(fmt: str, root: str | Path, split: str,
+                    directions: list[tuple[str, str]]) -> dict[tuple[str, str], Segments]:
     return {(src, trg): load_direction(fmt, root, split, src, trg) for src, trg in directions}

@@ -10,15 +10,14 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from eax.chat import CHATML_TEMPLATE, FALLBACK_PAD as PAD, IM_END, IM_START
+from eax.chat import CHATML_TEMPLATE, IM_END, IM_START
+from eax.chat import FALLBACK_PAD as PAD
 
 
 def train_chat_tokenizer(texts: list[str], vocab_size: int):
     """Byte-level BPE (as Qwen's) with chatml special tokens; `<|im_end|>` ends a turn and a generation."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
-
-    from tokenizers import Regex
 
     tokenizer = Tokenizer(models.BPE())
     tokenizer.pre_tokenizer = pre_tokenizers.Sequence([  # every Han character its own piece, as in Qwen's vocabulary

@@ -434,7 +434,8 @@ def make_alma_r_triplets(world: ToyWorld, rows_per_language: int) -> dict[str, l
     return configs
 
 
-def make_published_system(devtest: dict[str, list[str]], seed: int, rate: float = 0.1) -> dict[tuple[str, str], list[str]]:
+def make_published_system(devtest: dict[str, list[str]], seed: int,
+                          rate: float = 0.1) -> dict[tuple[str, str], list[str]]:
     """Outputs of a strong "published" system for every ordered pair of devtest languages: each reference with a
     light seeded corruption, so the external-system path has real files to score."""
     rng = random.Random(f"{seed}:published")
