@@ -50,6 +50,7 @@ localrules:
     make_tables,
     make_figures,
     make_reproduction_card,
+    summarize_benchmarks,
     measure_oracle,
 
 
@@ -70,3 +71,4 @@ rule all:
         figures=rules.make_figures.output,
         oracle=rules.measure_oracle.output if config["corpus"]["source"] == "toy" else [],
         reproduction_card=rules.make_reproduction_card.output if config["reproduction"]["published"] else [],
+        rule_costs=rules.summarize_benchmarks.output,

@@ -287,3 +287,16 @@ def resource(group, name):
     if name in ("mem_mb", "runtime"):
         return lambda wildcards, attempt: value * attempt
     return value
+
+
+BENCHMARK_HEADROOM = 1.5  # summarize_benchmarks suggests peak x this for mem_mb and runtime
+
+
+def benchmark_patterns():
+    """(rule, glob) for every rule with a `benchmark:`, its wildcards as `*`: what summarize_benchmarks reads."""
+    return [(rule.name, re.sub(r"\{[^}]+\}", "*", str(rule.benchmark))) for rule in workflow.rules if rule.benchmark]
+
+
+def everything_but(own_outputs):
+    """Input function body: every target of `all` except `own_outputs`, so the rule that reads them runs last."""
+    return [path for path in rules.all.input if path not in set(own_outputs)]

@@ -6,6 +6,8 @@ rule download_hub_corpus:
         corpus="results/data/corpus.download.parquet",
     log:
         "results/logs/download_hub_corpus.log",
+    benchmark:
+        "results/benchmarks/download_hub_corpus.tsv"
     conda:
         "../envs/data.yaml"
     params:
@@ -23,6 +25,8 @@ rule check_corpus:
         corpus="results/data/corpus.parquet",
     log:
         "results/logs/check_corpus.log",
+    benchmark:
+        "results/benchmarks/check_corpus.tsv"
     conda:
         "../envs/data.yaml"
     params:
@@ -40,6 +44,8 @@ rule make_seed_shards:
         x2x=expand("results/data/seed_shards/x2x/{pair}/{shard}.parquet", pair=X2X_PAIRS, shard=SHARDS),
     log:
         "results/logs/make_seed_shards.log",
+    benchmark:
+        "results/benchmarks/make_seed_shards.tsv"
     conda:
         "../envs/data.yaml"
     params:
@@ -59,6 +65,8 @@ rule make_sft_data:
         data="results/data/sft.parquet",
     log:
         "results/logs/make_sft_data.log",
+    benchmark:
+        "results/benchmarks/make_sft_data.tsv"
     priority: 50
     conda:
         "../envs/data.yaml"
@@ -82,6 +90,8 @@ rule download_flores:
         ),
     log:
         "results/logs/download_flores.log",
+    benchmark:
+        "results/benchmarks/download_flores.tsv"
     conda:
         "../envs/data.yaml"
     params:

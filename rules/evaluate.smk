@@ -13,6 +13,8 @@ rule translate_testset:
         hypotheses=directory("results/eval/{testset}/{model}/hypotheses"),
     log:
         "results/logs/translate_testset/{testset}/{model}.log",
+    benchmark:
+        "results/benchmarks/translate_testset/{testset}/{model}.tsv"
     wildcard_constraints:
         testset=name_pattern(TESTSETS),
         model=name_pattern(EVALUATED_MODELS),
@@ -51,6 +53,8 @@ rule import_external_system:
         hypotheses=directory("results/eval/{testset}/{system}/hypotheses"),
     log:
         "results/logs/import_external_system/{testset}/{system}.log",
+    benchmark:
+        "results/benchmarks/import_external_system/{testset}/{system}.tsv"
     wildcard_constraints:
         testset=name_pattern(TESTSETS),
         system=name_pattern(EXTERNAL_SYSTEMS),
@@ -75,6 +79,8 @@ rule score_translations:
         segments="results/eval/{testset}/{model}/segments/{metric}.parquet",
     log:
         "results/logs/score_translations/{testset}/{model}/{metric}.log",
+    benchmark:
+        "results/benchmarks/score_translations/{testset}/{model}/{metric}.tsv"
     wildcard_constraints:
         testset=name_pattern(TESTSETS),
         metric=name_pattern(METRICS),
@@ -107,6 +113,8 @@ rule compare_with_baseline:
         tests="results/significance/{testset}/{metric}.csv",
     log:
         "results/logs/compare_with_baseline/{testset}/{metric}.log",
+    benchmark:
+        "results/benchmarks/compare_with_baseline/{testset}/{metric}.tsv"
     wildcard_constraints:
         testset=name_pattern(TESTSETS),
         metric=name_pattern(METRICS),

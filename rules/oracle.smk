@@ -23,6 +23,8 @@ rule measure_oracle:
         ),
     log:
         "results/logs/measure_oracle.log",
+    benchmark:
+        "results/benchmarks/measure_oracle.tsv"
     conda:
         "../envs/data.yaml"
     params:

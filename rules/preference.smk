@@ -11,6 +11,8 @@ rule make_alma_r_pairs:
         percentages="results/alma_r/pair_percentages.csv",
     log:
         "results/logs/make_alma_r_pairs.log",
+    benchmark:
+        "results/benchmarks/make_alma_r_pairs.tsv"
     conda:
         "../envs/data.yaml"
     params:
@@ -34,6 +36,8 @@ rule train_preference:
         log_history="results/models/{method}-{data}/trainer_log.jsonl",
     log:
         "results/logs/train_preference/{method}-{data}.log",
+    benchmark:
+        "results/benchmarks/train_preference/{method}-{data}.tsv"
     wildcard_constraints:
         method=name_pattern(PREFERENCE_METHODS),
         data="(eaxt|direct)_(eaxe|direct)|alma_r",

@@ -55,6 +55,8 @@ rule make_tables:
         ),
     log:
         "results/logs/make_tables.log",
+    benchmark:
+        "results/benchmarks/make_tables.tsv"
     conda:
         "../envs/data.yaml"
     params:
@@ -114,6 +116,8 @@ rule make_figures:
         ),
     log:
         "results/logs/make_figures.log",
+    benchmark:
+        "results/benchmarks/make_figures.tsv"
     conda:
         "../envs/data.yaml"
     params:
@@ -139,6 +143,8 @@ rule make_reproduction_card:
         tex="results/tables/reproduction.tex",
     log:
         "results/logs/make_reproduction_card.log",
+    benchmark:
+        "results/benchmarks/make_reproduction_card.tsv"
     conda:
         "../envs/data.yaml"
     params:
@@ -149,3 +155,34 @@ rule make_reproduction_card:
         base_model=config["model"]["base"],
     script:
         "../workflow_scripts/make_reproduction_card.py"
+
+
+rule summarize_benchmarks:
+    input:
+        finished=lambda wildcards: everything_but(rules.summarize_benchmarks.output),
+    output:
+        table=report(
+            "results/tables/rule_costs.csv",
+            caption="../report/rule_costs.rst",
+            category="Tables",
+            labels={"table": "cost per rule"},
+        ),
+        markdown="results/tables/rule_costs.md",
+        figure=report(
+            "results/figures/rule_costs.png",
+            caption="../report/rule_costs.rst",
+            category="Figures",
+            subcategory="Cost",
+        ),
+    log:
+        "results/logs/summarize_benchmarks.log",
+    conda:
+        "../envs/data.yaml"
+    params:
+        library=library_version("summarize_benchmarks.py"),
+        run_name=config["run_name"],
+        rules=lambda wildcards: [name for name, _ in benchmark_patterns()],
+        patterns=lambda wildcards: [pattern for _, pattern in benchmark_patterns()],
+        headroom=BENCHMARK_HEADROOM,
+    script:
+        "../workflow_scripts/summarize_benchmarks.py"

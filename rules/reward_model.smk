@@ -10,6 +10,8 @@ rule score_rm_candidates:
         scores="results/rm/scores/{pair}/{shard}.parquet",
     log:
         "results/logs/score_rm_candidates/{pair}/{shard}.log",
+    benchmark:
+        "results/benchmarks/score_rm_candidates/{pair}/{shard}.tsv"
     priority: 40
     conda:
         "../envs/eval.yaml"
@@ -37,6 +39,8 @@ rule make_rm_pairs:
         percentages="results/rm/pair_percentages.csv",
     log:
         "results/logs/make_rm_pairs.log",
+    benchmark:
+        "results/benchmarks/make_rm_pairs.tsv"
     conda:
         "../envs/data.yaml"
     resources:
@@ -62,6 +66,8 @@ rule train_reward_model:
         log_history="results/models/rm/trainer_log.jsonl",
     log:
         "results/logs/train_reward_model.log",
+    benchmark:
+        "results/benchmarks/train_reward_model.tsv"
     priority: 40
     conda:
         "../envs/train.yaml"

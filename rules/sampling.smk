@@ -11,6 +11,8 @@ rule sample_rm_candidates:
         candidates=expand("results/rm/candidates/{sampler}/{{pair}}/{{shard}}.parquet", sampler=RM_SAMPLERS),
     log:
         "results/logs/sample_rm_candidates/{pair}/{shard}.log",
+    benchmark:
+        "results/benchmarks/sample_rm_candidates/{pair}/{shard}.tsv"
     priority: 45
     conda:
         "../envs/vllm.yaml" if config["sampling"]["backend"] == "vllm" else "../envs/eval.yaml"
@@ -38,6 +40,8 @@ rule sample_x2x_candidates:
         candidates=expand("results/x2x/candidates/{sampler}/{{pair}}/{{shard}}.parquet", sampler=X2X_SAMPLERS),
     log:
         "results/logs/sample_x2x_candidates/{pair}/{shard}.log",
+    benchmark:
+        "results/benchmarks/sample_x2x_candidates/{pair}/{shard}.tsv"
     conda:
         "../envs/vllm.yaml" if config["sampling"]["backend"] == "vllm" else "../envs/eval.yaml"
     threads: resource("generate", "threads")

@@ -10,6 +10,8 @@ rule train_sft:
         log_history="results/models/sft/trainer_log.jsonl",
     log:
         "results/logs/train_sft.log",
+    benchmark:
+        "results/benchmarks/train_sft.tsv"
     priority: 50
     conda:
         "../envs/train.yaml"

@@ -23,6 +23,8 @@ rule make_toy_world:
         ),
     log:
         "results/logs/make_toy_world.log",
+    benchmark:
+        "results/benchmarks/make_toy_world.tsv"
     conda:
         "../envs/data.yaml"
     params:
@@ -47,6 +49,8 @@ rule build_toy_base_model:
         model=expand("results/toy_world/base_model/{file}", file=LOCAL_MODEL_FILES),
     log:
         "results/logs/build_toy_base_model.log",
+    benchmark:
+        "results/benchmarks/build_toy_base_model.tsv"
     conda:
         "../envs/train.yaml"
     params:
@@ -66,6 +70,8 @@ rule build_toy_comet:
         checkpoint="results/toy_world/comet/checkpoints/model.ckpt",
     log:
         "results/logs/build_toy_comet.log",
+    benchmark:
+        "results/benchmarks/build_toy_comet.tsv"
     conda:
         "../envs/eval.yaml"
     params:
@@ -87,6 +93,8 @@ rule build_toy_bleurt:
         tokenizer="results/toy_world/bleurt/spm.model",
     log:
         "results/logs/build_toy_bleurt.log",
+    benchmark:
+        "results/benchmarks/build_toy_bleurt.tsv"
     conda:
         "../envs/eval.yaml"
     params:

@@ -11,6 +11,8 @@ rule score_x2x_candidates:
         scores=expand("results/x2x/scores/{variant}/{{pair}}/{{shard}}.parquet", variant=VARIANTS),
     log:
         "results/logs/score_x2x_candidates/{pair}/{shard}.log",
+    benchmark:
+        "results/benchmarks/score_x2x_candidates/{pair}/{shard}.tsv"
     priority: 30
     conda:
         "../envs/eval.yaml"
@@ -38,6 +40,8 @@ rule make_x2x_pairs:
         percentages="results/x2x/pairs/{variant}/margin_{margin}/pair_percentages.csv",
     log:
         "results/logs/make_x2x_pairs/{variant}/margin_{margin}.log",
+    benchmark:
+        "results/benchmarks/make_x2x_pairs/{variant}/margin_{margin}.tsv"
     wildcard_constraints:
         variant="(eaxt|direct)_(eaxe|direct)",
         margin="[0-9.e+-]+",

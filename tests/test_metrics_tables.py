@@ -129,3 +129,16 @@ def test_the_reproduction_card_judges_only_numbers_of_the_same_base_model():
     assert list(card["difference"].round(2).fillna(-1)) == [0.5, 3.0, -0.5, -1]
     assert list(card["status"]) == ["within tolerance", "outside tolerance",
                                     "different base model (meta-llama/Llama-2-7b-hf)", "not evaluated"]
+
+
+def test_rule_costs_suggest_the_largest_job_with_headroom():
+    from eax.benchmarks import rule_costs
+
+    def jobs(*rows):
+        return [pd.DataFrame([{"s": s, "max_rss": rss}]) for s, rss in rows]
+
+    costs = rule_costs({"train_sft": jobs((130.0, 1900.0)), "score": jobs((10.0, 300.0), (50.0, "-")), "none": []})
+    assert list(costs["rule"]) == ["train_sft", "score"]  # costliest first; a rule with no benchmark file left out
+    sft, score = costs.to_dict("records")
+    assert (sft["suggested_mem_mb"], sft["suggested_runtime_min"]) == (2900, 4)  # 1900 x 1.5, 195 s
+    assert (score["jobs"], score["total_s"], score["max_rss_mb"], score["suggested_runtime_min"]) == (2, 60.0, 300, 2)

@@ -13,7 +13,8 @@ from conftest import SHARED_DATA, copy_workflow, planned_jobs, snakemake, write_
 
 STAGES = ["make_toy_world", "build_toy_base_model", "check_corpus", "make_seed_shards", "make_sft_data", "train_sft",
           "make_alma_r_pairs", "make_rm_pairs", "make_x2x_pairs", "train_preference", "translate_testset",
-          "score_translations", "compare_with_baseline", "make_tables", "make_figures", "measure_oracle"]
+          "score_translations", "compare_with_baseline", "make_tables", "make_figures", "measure_oracle",
+          "summarize_benchmarks"]
 PREFERENCE_RUNS = ["dpo-eaxt_eaxe", "dpo-eaxt_direct", "dpo-direct_eaxe", "dpo-direct_direct", "simpo-eaxt_eaxe",
                    "cpo-alma_r"]
 METRICS = ["bleu", "chrf", "comet"]
@@ -111,6 +112,14 @@ def test_demo_models_load_with_plain_transformers(finished_demo):
         folder = finished_demo / "results" / "models" / model
         assert not list(folder.glob("adapter_*")) and not list(folder.glob("*.bin")), model  # merged, safetensors
         subprocess.run([sys.executable, "-c", code, str(folder)], check=True, timeout=120)
+
+
+def test_every_rule_that_ran_has_its_cost_in_the_report_table(finished_demo):
+    costs = pd.read_csv(finished_demo / "results" / "tables" / "rule_costs.csv")
+    ran = set(STAGES) - {"summarize_benchmarks"}  # it summarizes the others, before its own benchmark exists
+    assert ran <= set(costs["rule"]), ran - set(costs["rule"])
+    assert (costs["max_rss_mb"] > 0).all() and (costs["suggested_mem_mb"] >= 1.5 * costs["max_rss_mb"]).all()
+    assert costs.set_index("rule").loc["score_translations", "jobs"] == (1 + len(PREFERENCE_RUNS) + 1) * len(METRICS)
 
 
 def test_x2x_pair_counts_have_no_english_row_or_column(finished_demo):

@@ -134,3 +134,15 @@ def oracle_bars(table: pd.DataFrame) -> plt.Figure:
     right.legend()
     figure.tight_layout()
     return figure
+
+
+def rule_cost_bars(costs: pd.DataFrame) -> plt.Figure:
+    """Each rule's total wall time and its largest job's peak memory, the costliest rule first."""
+    figure, (time_ax, memory_ax) = plt.subplots(1, 2, figsize=(11, 0.35 * len(costs) + 1.5), sharey=True)
+    positions = np.arange(len(costs))[::-1]
+    time_ax.barh(positions, costs["total_s"], color="tab:blue")
+    time_ax.set(yticks=positions, yticklabels=costs["rule"], xlabel="wall time, all jobs (s)")
+    memory_ax.barh(positions, costs["max_rss_mb"], color="tab:orange")
+    memory_ax.set(xlabel="peak resident memory of one job (MB)")
+    figure.tight_layout()
+    return figure

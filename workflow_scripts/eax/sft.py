@@ -42,11 +42,17 @@ def within_length(n_tokens: pd.Series, max_tokens: int | None) -> pd.Series:
     return n_tokens <= max_tokens
 
 
+COUNT_BATCH = 2_000  # texts tokenized at once: a fast tokenizer's encodings of 150k rows would take ~3 GiB
+
+
 def template_and_count(rows: pd.DataFrame, tokenizer) -> pd.DataFrame:
     """Wrap each prompt in the chat template and count prompt + answer + end-of-turn tokens."""
     templated = [as_chat(tokenizer, prompt) for prompt in rows["prompt"]]
     full = [f"{prompt}{answer}{tokenizer.eos_token}" for prompt, answer in zip(templated, rows["completion"])]
-    lengths = [len(ids) for ids in tokenizer(full, add_special_tokens=False)["input_ids"]]
+    lengths = []
+    for start in range(0, len(full), COUNT_BATCH):
+        encoded = tokenizer(full[start:start + COUNT_BATCH], add_special_tokens=False, return_attention_mask=False)
+        lengths += [len(ids) for ids in encoded["input_ids"]]
     return rows.assign(prompt=templated, n_tokens=lengths)[SFT_COLUMNS]
 
 
