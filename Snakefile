@@ -69,6 +69,6 @@ rule all:
         preference_models=expand("results/models/{run}/trainer_log.jsonl", run=PREFERENCE_RUNS),
         tables=rules.make_tables.output,
         figures=rules.make_figures.output,
-        oracle=rules.measure_oracle.output if config["corpus"]["source"] == "toy" else [],
+        oracle=rules.measure_oracle.output if config["corpus"]["source"] == TOY else [],
         reproduction_card=rules.make_reproduction_card.output if config["reproduction"]["published"] else [],
         rule_costs=rules.summarize_benchmarks.output,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from eax.code_version import library_version as code_version_of
 from eax.config import (
+    TOY,
     config_errors,
     evaluated_models,
     read_yaml,
@@ -44,7 +45,6 @@ X2X_PAIRS = [pair_name(*direction) for direction in x2x_directions(LANGUAGES)]
 SHARDS = [
     shard_name(index) for index in range(config["data"]["shards_per_pair"])
 ]  # a static DAG: a dry run shows every job
-TOY = "toy"
 TESTSETS = {testset["name"]: testset for testset in config["evaluation"]["testsets"]}
 TESTSET_DIRECTIONS = {
     name: [

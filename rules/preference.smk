@@ -40,7 +40,7 @@ rule train_preference:
         "results/benchmarks/train_preference/{method}-{data}.tsv"
     wildcard_constraints:
         method=name_pattern(PREFERENCE_METHODS),
-        data="(eaxt|direct)_(eaxe|direct)|alma_r",
+        data=name_pattern(sorted(set(PREFERENCE_RUN_DATA.values()))),
     conda:
         "../envs/train.yaml"
     threads: resource("train", "threads")

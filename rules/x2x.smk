@@ -43,7 +43,7 @@ rule make_x2x_pairs:
     benchmark:
         "results/benchmarks/make_x2x_pairs/{variant}/margin_{margin}.tsv"
     wildcard_constraints:
-        variant="(eaxt|direct)_(eaxe|direct)",
+        variant=name_pattern(VARIANTS),
         margin="[0-9.e+-]+",
     conda:
         "../envs/data.yaml"

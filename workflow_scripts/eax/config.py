@@ -10,6 +10,7 @@ from eax.languages import LANGUAGES, PIVOT, TOY_LANGUAGES, en_centric_directions
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 NUMBER_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 DIRECTION_GROUPS = ("en_centric", "en2x", "x2en", "x2x")
+TOY = "toy"  # the value that points a source (corpus, model, metric, test set, system) at the embedded toy world
 
 
 def config_errors(config: dict, schema: dict) -> list[str]:
@@ -42,7 +43,7 @@ def semantic_errors(config: dict) -> list[str]:
         errors.append(f"config key `languages`: must contain the pivot language {PIVOT!r}")
     if errors:
         return errors
-    if config["corpus"]["source"] == "toy":
+    if config["corpus"]["source"] == TOY:
         errors += [f"config key `languages`: {code!r} is not a toy-world language; with `corpus.source: toy` use "
                    f"{', '.join(sorted(TOY_LANGUAGES))}"
                    for code in languages if code not in TOY_LANGUAGES and code != PIVOT]
@@ -81,13 +82,13 @@ def _direction_errors(key: str, items: list[str], languages: list[str]) -> list[
 def _metric_model_errors(config: dict) -> list[str]:
     """COMET-family models must be `toy` (toy world only), a checkpoint file or a hub id; BLEURT needs its folder."""
     errors = []
-    toy_corpus = config["corpus"]["source"] == "toy"
+    toy_corpus = config["corpus"]["source"] == TOY
     evaluation = config["evaluation"]
     models = [("reward_data.comet_model", config["reward_data"]["comet_model"]),
               ("evaluation.comet_model", evaluation["comet_model"]),
               ("evaluation.xcomet_model", evaluation["xcomet_model"])]
     for key, model in models:
-        if model == "toy":
+        if model == TOY:
             if not toy_corpus:
                 errors.append(f"config key `{key}`: `toy` needs `corpus.source: toy`")
         elif not Path(model).is_file() and (not HUB_ID.match(model) or model.endswith(".ckpt")):
@@ -100,9 +101,9 @@ def _metric_model_errors(config: dict) -> list[str]:
         checkpoint = config[section][name]
         if used and not checkpoint:
             errors.append(f"config key `{key}`: set it (toy, lucadiliello/BLEURT-20 or a local folder) to use bleurt")
-        elif used and checkpoint == "toy" and not toy_corpus:
+        elif used and checkpoint == TOY and not toy_corpus:
             errors.append(f"config key `{key}`: `toy` needs `corpus.source: toy`")
-        elif used and checkpoint != "toy" and not Path(checkpoint).is_dir() and not HUB_ID.match(checkpoint):
+        elif used and checkpoint != TOY and not Path(checkpoint).is_dir() and not HUB_ID.match(checkpoint):
             errors.append(f"config key `{key}`: {checkpoint} is neither an existing folder nor a hub id "
                           "(lucadiliello/BLEURT-20)")
     return errors + _threshold_errors(config["reward_data"])
@@ -119,8 +120,8 @@ def _threshold_errors(reward_data: dict) -> list[str]:
 
 def _preference_errors(config: dict) -> list[str]:
     errors = []
-    toy_corpus = config["corpus"]["source"] == "toy"
-    if config["alma_r"]["source"] == "toy" and not toy_corpus:
+    toy_corpus = config["corpus"]["source"] == TOY
+    if config["alma_r"]["source"] == TOY and not toy_corpus:
         errors.append("config key `alma_r.source`: `toy` needs `corpus.source: toy`")
     errors += _metric_model_errors(config)
     variants = {f"{a}_{b}" for a in config["x2x"]["samplers"] for b in config["x2x"]["scorers"]}
@@ -184,19 +185,19 @@ def _external_system_errors(config: dict, model_names: set[str]) -> list[str]:
             errors.append(f"{key}.name`: {system['name']!r} is already the name of a model or another system")
         if system["testset"] not in testsets:
             errors.append(f"{key}.testset`: no test set named {system['testset']!r} ({', '.join(sorted(testsets))})")
-        if system["path"] == "toy" and config["corpus"]["source"] != "toy":
+        if system["path"] == TOY and config["corpus"]["source"] != TOY:
             errors.append(f"{key}.path`: `toy` needs `corpus.source: toy`")
-        elif system["path"] != "toy" and not Path(system["path"]).is_dir():
+        elif system["path"] != TOY and not Path(system["path"]).is_dir():
             errors.append(f"{key}.path`: folder not found: {system['path']}")
     return errors
 
 
 def _testset_errors(key: str, testset: dict, corpus_source: str) -> list[str]:
     path, fmt = testset["path"], testset["format"]
-    if path in ("toy", "download"):
+    if path in (TOY, "download"):
         if fmt != "flores200":
             return [f"config key `{key}.path`: `{path}` is only for format flores200"]
-        if path == "toy" and corpus_source != "toy":
+        if path == TOY and corpus_source != TOY:
             return [f"config key `{key}.path`: `toy` needs `corpus.source: toy`"]
     elif fmt == "custom_json" and not Path(path).is_file():
         return [f"config key `{key}.path`: file not found: {path}"]
@@ -210,7 +211,7 @@ def _testset_errors(key: str, testset: dict, corpus_source: str) -> list[str]:
 
 def _source_errors(key: str, value: str, expect: str) -> list[str]:
     """`toy`, an existing local file/folder, or a hub id; a path-like value that does not exist is an error."""
-    if value == "toy":
+    if value == TOY:
         return []
     path = Path(value)
     if path.exists():
