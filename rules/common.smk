@@ -293,7 +293,7 @@ BENCHMARK_HEADROOM = 1.5  # summarize_benchmarks suggests peak x this for mem_mb
 
 
 def benchmark_patterns():
-    """(rule, glob) for every rule with a `benchmark:`, its wildcards as `*`: what summarize_benchmarks reads."""
+    """(rule name, glob) of each benchmarked rule, its wildcards as `*`: what summarize_benchmarks reads."""
     return [(rule.name, re.sub(r"\{[^}]+\}", "*", str(rule.benchmark))) for rule in workflow.rules if rule.benchmark]
 
 
