@@ -293,7 +293,7 @@ BENCHMARK_HEADROOM = 1.5  # summarize_benchmarks suggests peak x this for mem_mb
 
 
 def benchmark_patterns():
-    """(rule name, glob) of each benchmarked rule, its wildcards as `*`: what summarize_benchmarks reads."""
+    """(name, glob) of each benchmarked rule of the workflow, wildcards as `*`, for summarize_benchmarks."""
     return [(rule.name, re.sub(r"\{[^}]+\}", "*", str(rule.benchmark))) for rule in workflow.rules if rule.benchmark]
 
 
