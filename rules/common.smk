@@ -74,6 +74,7 @@ SIGNIFICANCE = config["evaluation"]["significance"]
 MAIN_METRIC = "chrf" if "chrf" in METRICS else METRICS[0]
 PAIR_RULE_MEM_MB = 1000  # a pair job at the paper scale peaks at 0.53 GiB (bench/paper_scale.py); local on clusters
 FLORES_DOWNLOAD = "results/data/flores200_dataset"
+FLORES_DOWNLOAD_SPLITS = sorted({testset["split"] for testset in TESTSETS.values() if testset["path"] == "download"})
 FLORES_URL = "https://dl.fbaipublicfiles.com/nllb/flores200_dataset.tar.gz"
 
 
@@ -255,8 +256,8 @@ def name_pattern(names):
 
 
 def testset_field(field):
-    """Params function: `format` or `split` of the wildcard's test set."""
-    return lambda wildcards: TESTSETS[wildcards.testset][field]
+    """Params function: `format` or `split` (flores200 only; else None) of the wildcard's test set."""
+    return lambda wildcards: TESTSETS[wildcards.testset].get(field)
 
 
 def testset_root(name):
@@ -271,7 +272,7 @@ def testset_source_files(wildcards):
     directions = [split_pair_name(pair) for pair in TESTSET_DIRECTIONS[wildcards.testset]]
     return [
         str(path)
-        for path in files_for(testset["format"], testset_root(wildcards.testset), testset["split"], directions)
+        for path in files_for(testset["format"], testset_root(wildcards.testset), testset.get("split"), directions)
     ]
 
 

@@ -85,7 +85,7 @@ rule download_flores:
     output:
         files=expand(
             f"{FLORES_DOWNLOAD}/{{split}}/{{code}}.{{split}}",
-            split=sorted({testset["split"] for testset in TESTSETS.values()}),
+            split=FLORES_DOWNLOAD_SPLITS,
             code=[language(code).flores for code in LANGUAGES],
         ),
     log:
@@ -97,6 +97,6 @@ rule download_flores:
     params:
         library=library_version("download_flores.py"),
         url=FLORES_URL,
-        splits=sorted({testset["split"] for testset in TESTSETS.values()}),
+        splits=FLORES_DOWNLOAD_SPLITS,
     script:
         "../workflow_scripts/download_flores.py"

@@ -88,6 +88,10 @@ def test_shipped_configs_are_valid(config):
      "`reproduction.published.0.metric`: 'bleurt' is not"),
     ("reproduction.published", [{**PUBLISHED, "directions": "en_centric"}], "`reproduction.published.0.directions`:"),
     ("reproduction.published", [{**PUBLISHED, "source": ""}], "config key `reproduction.published.0.source`"),
+    ("evaluation.testsets", [{"name": "w", "format": "wmt23_text", "path": ".", "split": "test"}],
+     "config key `evaluation.testsets.0.split`: format wmt23_text has one split and reads none; remove it"),
+    ("evaluation.testsets", [{"name": "f", "format": "flores200", "path": "toy"}],
+     "config key `evaluation.testsets.0`: 'split' is a required property"),
 ])
 def test_bad_values_name_their_key(path, value, message):
     errors = config_errors(changed(path, value), SCHEMA)
@@ -101,7 +105,7 @@ def test_flores_dev_is_refused_when_training_on_towerblocks():
 
 
 def test_a_wmt_testset_may_list_directions_outside_the_trained_languages():
-    wmt = {"name": "wmt22", "format": "wmt22_json", "path": str(Path(__file__).parent), "split": "test",
+    wmt = {"name": "wmt22", "format": "wmt22_json", "path": str(Path(__file__).parent),
            "directions": ["cs2en", "en2is"]}
     config = changed("evaluation.testsets", [*DEFAULT["evaluation"]["testsets"], wmt])
     assert config_errors(config, SCHEMA) == []

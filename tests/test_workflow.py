@@ -248,7 +248,7 @@ def test_adding_a_metric_runs_only_its_scoring_jobs(finished_demo):
 
 @pytest.mark.skipif(not SHARED_DATA.is_dir(), reason=f"real test sets not found at {SHARED_DATA}")
 def test_adding_a_wmt_testset_runs_only_its_translations_and_scores(finished_demo):
-    wmt = {"name": "wmt22", "format": "wmt22_json", "path": str(SHARED_DATA / "wmt22"), "split": "test",
+    wmt = {"name": "wmt22", "format": "wmt22_json", "path": str(SHARED_DATA / "wmt22"),
            "directions": ["cs2en", "en2de"]}
     config = write_config(finished_demo, "wmt.yaml", lambda c: c["evaluation"]["testsets"].append(wmt))
     models = 1 + len(PREFERENCE_RUNS)

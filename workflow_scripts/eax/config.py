@@ -206,6 +206,8 @@ def _testset_errors(key: str, testset: dict, corpus_source: str) -> list[str]:
     if fmt == "flores200" and testset["split"] == "dev" and "towerblocks" in corpus_source.lower():
         return [f"config key `{key}.split`: FLORES-200 dev is part of TowerBlocks (the training corpus); "
                 "evaluate on devtest"]
+    if "split" in testset and fmt != "flores200":
+        return [f"config key `{key}.split`: format {fmt} has one split and reads none; remove it"]
     return []
 
 

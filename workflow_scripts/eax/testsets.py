@@ -51,7 +51,7 @@ def wmt23_files(root: str | Path, src: str, trg: str) -> tuple[Path, Path]:
             Path(root) / "references" / f"generaltest2023.{pair}.ref.refA.{trg}")
 
 
-def files_for(fmt: str, root: str | Path, split: str, directions: list[tuple[str, str]]) -> list[Path]:
+def files_for(fmt: str, root: str | Path, split: str | None, directions: list[tuple[str, str]]) -> list[Path]:
     """Every file the given directions read, for Snakemake to track."""
     languages = sorted({lang for direction in directions for lang in direction})
     if fmt == "flores200":
@@ -123,7 +123,7 @@ def checked_hypotheses(path: str | Path, expected: int, allow_empty: bool = Fals
     return lines
 
 
-def load_direction(fmt: str, root: str | Path, split: str, src: str, trg: str) -> Segments:
+def load_direction(fmt: str, root: str | Path, split: str | None, src: str, trg: str) -> Segments:
     """(sources, references) of one direction of a test set."""
     if fmt == "flores200":
         return _aligned(_read(flores_file(root, split, src)), _read(flores_file(root, split, trg)),
@@ -140,6 +140,6 @@ def load_direction(fmt: str, root: str | Path, split: str, src: str, trg: str) -
     raise ValueError(f"unknown test set format {fmt!r}; use one of {FORMATS}")
 
 
-def load_directions(fmt: str, root: str | Path, split: str,
+def load_directions(fmt: str, root: str | Path, split: str | None,
                     directions: list[tuple[str, str]]) -> dict[tuple[str, str], Segments]:
     return {(src, trg): load_direction(fmt, root, split, src, trg) for src, trg in directions}
