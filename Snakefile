@@ -47,6 +47,7 @@ localrules:
     make_x2x_pairs,
     make_alma_r_pairs,
     import_external_system,
+    score_published_systems,
     make_tables,
     make_figures,
     make_reproduction_card,

@@ -223,6 +223,15 @@ def score_files():
     ]
 
 
+def published_score_files():
+    """Every metric's scores of every published system (`evaluation.external_systems`) on its test set."""
+    return [
+        f"results/eval/{system['testset']}/{name}/scores/{metric}.csv"
+        for name, system in EXTERNAL_SYSTEMS.items()
+        for metric in METRICS
+    ]
+
+
 def compared_systems(wildcards):
     """Params function: the significance baseline, then every other system on the wildcard's test set."""
     baseline = SIGNIFICANCE["baseline"]

@@ -133,3 +133,9 @@ rule compare_with_baseline:
         alpha=SIGNIFICANCE["alpha"],
     script:
         "../workflow_scripts/compare_with_baseline.py"
+
+
+# `snakemake score_published_systems`: import and score the published systems only (no training, no translation).
+rule score_published_systems:
+    input:
+        published_score_files(),

@@ -2,6 +2,7 @@
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -95,6 +96,23 @@ def test_demo_sft_model_has_learned_english_centric_translation(finished_demo):
 def test_published_system_is_scored_as_a_baseline_row(finished_demo):
     table = pd.read_csv(finished_demo / "results" / "tables" / "main.csv").set_index("model")
     assert table.loc["toy_published", "x2x chrf"] > table.loc["sft", "x2x chrf"] + 20  # near-reference outputs
+
+
+def test_published_systems_are_scored_alone_under_the_names_they_are_known_by(finished_demo, tmp_path):
+    """Scoring published WMT outputs: `score_published_systems` imports and scores them and runs nothing else,
+    and a system keeps its own name, dots included (ALMA's gpt3.5-text-davinci-003)."""
+    name = "gpt3.5-text-davinci-003"
+    demo_outputs = finished_demo / "results" / "eval" / "toy_devtest" / "toy_published"
+    shutil.copytree(demo_outputs / "hypotheses", tmp_path / name)
+    config = write_config(finished_demo, "published.yaml", lambda c: c["evaluation"]["external_systems"].append(
+        {"name": name, "testset": "toy_devtest", "path": str(tmp_path / name)}))
+    assert planned_jobs(finished_demo, "score_published_systems", "--configfile", config) == {
+        "import_external_system": 1, "score_translations": len(METRICS), "score_published_systems": 1}
+    result = snakemake(finished_demo, "score_published_systems", "--configfile", config)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for metric in METRICS:
+        scores = pd.read_csv(demo_outputs.parent / name / "scores" / f"{metric}.csv")
+        assert scores["score"].tolist() == pd.read_csv(demo_outputs / "scores" / f"{metric}.csv")["score"].tolist()
 
 
 def test_demo_writes_a_log_per_rule_and_no_temporary_files(finished_demo):
