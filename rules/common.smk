@@ -54,6 +54,9 @@ TESTSET_DIRECTIONS = {
     for name, testset in TESTSETS.items()
 }
 METRICS = config["evaluation"]["metrics"]
+PER_DIRECTION_TABLES = [
+    [testset, metric, ext] for testset in TESTSETS for metric in METRICS for ext in ("md", "csv", "tex")
+]
 LOCAL_MODEL_FILES = ["config.json", "model.safetensors"]
 RM_SAMPLERS = ["direct"]  # the recipe samples RM candidates from the plain prompt
 X2X_SAMPLERS = config["x2x"]["samplers"]
@@ -63,8 +66,10 @@ VARIANT_PARTS = {
 VARIANTS = list(VARIANT_PARTS)
 MAIN_MARGIN = margin_name(config["x2x"]["min_margin"])
 MARGINS = list(dict.fromkeys([MAIN_MARGIN, *map(margin_name, config["x2x"]["min_margin_sweep"])]))
+VARIANT_MARGINS = [(variant, margin) for variant in VARIANTS for margin in MARGINS]  # every x2x pair file
 PREFERENCE_RUNS = preference_run_names(config["preference"]["runs"])
 PREFERENCE_RUN_DATA = dict(zip(PREFERENCE_RUNS, (run["data"] for run in config["preference"]["runs"])))
+TRAINED_MODELS = ["sft", "rm", *PREFERENCE_RUNS]
 EVALUATED_MODELS = evaluated_models(config["evaluation"]["models"], PREFERENCE_RUNS)
 ALMA_R_TOY = "results/toy_world/alma_r_preference"
 TOY_BLEURT = "results/toy_world/bleurt"

@@ -97,6 +97,7 @@ rule download_flores:
     params:
         library=library_version("download_flores.py"),
         url=FLORES_URL,
+        root=FLORES_DOWNLOAD,  # the folder of every output file
         splits=FLORES_DOWNLOAD_SPLITS,
     script:
         "../workflow_scripts/download_flores.py"

@@ -62,6 +62,7 @@ rule import_external_system:
         "../envs/data.yaml"
     params:
         library=library_version("import_external_system.py"),
+        directions=testset_directions,
         format=testset_field("format"),
         root=lambda wildcards: testset_root(wildcards.testset),
         split=testset_field("split"),

@@ -5,7 +5,10 @@ rule make_tables:
     input:
         scores=score_files(),
         pair_counts=expand(
-            "results/x2x/pairs/{variant}/margin_{margin}/pair_counts.csv", variant=VARIANTS, margin=MARGINS
+            rules.make_x2x_pairs.output.counts,
+            zip,
+            variant=[variant for variant, _ in VARIANT_MARGINS],
+            margin=[margin for _, margin in VARIANT_MARGINS],
         ),
         reward_model_log=rules.train_reward_model.output.log_history,
         significance=significance_files(),
@@ -47,12 +50,9 @@ rule make_tables:
         ),
         significance_md="results/tables/significance.md",
         significance_tex="results/tables/significance.tex",
-        per_direction=expand(
-            "results/tables/per_direction/{testset}_{metric}.{ext}",
-            testset=TESTSETS,
-            metric=METRICS,
-            ext=["md", "csv", "tex"],
-        ),
+        per_direction=[
+            f"results/tables/per_direction/{testset}_{metric}.{ext}" for testset, metric, ext in PER_DIRECTION_TABLES
+        ],
     log:
         "results/logs/make_tables.log",
     benchmark:
@@ -61,9 +61,10 @@ rule make_tables:
         "../envs/data.yaml"
     params:
         library=library_version("make_tables.py"),
+        pair_count_keys=[[variant, float(margin)] for variant, margin in VARIANT_MARGINS],  # of input.pair_counts
+        per_direction_keys=PER_DIRECTION_TABLES,  # [testset, metric, extension] of output.per_direction
+        dpo_runs=[[run, data] for run, data in PREFERENCE_RUN_DATA.items() if run.startswith("dpo-")],
         run_name=config["run_name"],
-        testsets=list(TESTSETS),
-        metrics=METRICS,
         main_metric=MAIN_METRIC,
         main_margin=float(MAIN_MARGIN),
         baseline=SIGNIFICANCE["baseline"],
@@ -77,12 +78,10 @@ rule make_tables:
 rule make_figures:
     input:
         scores=rules.make_tables.input.scores,
-        pair_counts=expand(
-            "results/x2x/pairs/{variant}/margin_{margin}/pair_counts.csv", variant=VARIANTS, margin=MAIN_MARGIN
-        ),
-        pairs=expand("results/x2x/pairs/{variant}/margin_{margin}/pairs.parquet", variant=VARIANTS, margin=MAIN_MARGIN),
-        sweep="results/tables/margin_sweep.csv",
-        logs=expand("results/models/{model}/trainer_log.jsonl", model=["sft", "rm", *PREFERENCE_RUNS]),
+        pair_counts=expand(rules.make_x2x_pairs.output.counts, variant=VARIANTS, margin=MAIN_MARGIN),
+        pairs=expand(rules.make_x2x_pairs.output.pairs, variant=VARIANTS, margin=MAIN_MARGIN),
+        sweep=rules.make_tables.output.sweep_csv,
+        logs=expand("results/models/{model}/trainer_log.jsonl", model=TRAINED_MODELS),
     output:
         gains=report(
             expand("results/figures/gain_{model}.png", model=PREFERENCE_RUNS),
@@ -122,6 +121,9 @@ rule make_figures:
         "../envs/data.yaml"
     params:
         library=library_version("make_figures.py"),
+        gain_models=PREFERENCE_RUNS,  # in the order of each input and output below
+        variants=VARIANTS,
+        log_models=TRAINED_MODELS,
         testset=list(TESTSETS)[0],
         metric=MAIN_METRIC,
         languages=LANGUAGES,

@@ -30,6 +30,7 @@ rule make_toy_world:
     params:
         library=library_version("make_toy_world.py"),
         languages=LANGUAGES,
+        alma_r_configs=[f"{code}-en" for code in X2X_LANGUAGES],  # in the order of the alma_r output
         alma_r_rows_per_language=config["toy_world"]["alma_r_rows_per_language"],
         seed=config["toy_world"]["seed"],
         lemma_count=config["toy_world"]["lemma_count"],

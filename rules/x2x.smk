@@ -23,6 +23,8 @@ rule score_x2x_candidates:
         runtime=resource("score", "runtime"),
     params:
         library=library_version("score_x2x_candidates.py"),
+        samplers=X2X_SAMPLERS,  # in the order of the candidates input
+        variants=list(VARIANT_PARTS.values()),  # (sampler, scorer) in the order of the scores output
         reward_model=lambda wildcards, input: str(Path(input.model[0]).parent),
         batch_size=config["reward_model"]["score_batch_size"],
         chat_template=config["model"]["chat_template"],

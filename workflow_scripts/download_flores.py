@@ -17,11 +17,10 @@ def main(snakemake) -> None:
         urllib.request.urlretrieve(params.url, archive)
         with tarfile.open(archive) as tar:
             tar.extractall(scratch, filter="data")
-        root = Path(snakemake.output.files[0]).parents[1]
-        with atomic_dir(root) as folder:
+        with atomic_dir(params.root) as folder:
             for split in params.splits:
                 shutil.copytree(Path(scratch) / "flores200_dataset" / split, folder / split)
-    print(f"unpacked {params.url} into {root}")
+    print(f"unpacked {params.url} into {params.root}")
 
 
 run_script(main, snakemake)

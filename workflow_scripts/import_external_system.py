@@ -11,10 +11,10 @@ from eax.testsets import checked_hypotheses, load_directions
 def main(snakemake) -> None:
     params = snakemake.params
     sources = [Path(path) for path in snakemake.input.hypotheses]
-    directions = [split_pair_name(path.stem) for path in sources]
+    directions = [split_pair_name(pair) for pair in params.directions]  # in the order of the hypotheses input
     segments = load_directions(params.format, params.root, params.split, directions)
     with atomic_dir(snakemake.output.hypotheses) as folder:
-        for path, direction in zip(sources, directions):
+        for path, direction in zip(sources, directions, strict=True):
             references = segments[direction][1]
             write_lines(checked_hypotheses(path, len(references)), folder / f"{pair_name(*direction)}.txt")
     print(f"imported {len(sources)} directions of {snakemake.wildcards.system}")

@@ -3,7 +3,6 @@ significant), the significance tests by direction group, the 2x2 sampler x score
 and per-direction scores of each test set (FLORES, WMT, ...) and metric, each as Markdown, CSV and LaTeX under
 results/tables/."""
 
-from pathlib import Path
 
 import pandas as pd
 
@@ -58,14 +57,14 @@ def main(snakemake) -> None:
     write_table(significance_summary(tests), outputs(snakemake, "significance"),
                 f"Paired tests against {params.baseline} by direction group", params.run_name)
 
-    counts = {(Path(path).parents[1].name, float(Path(path).parent.name.removeprefix("margin_"))): pair_total(path)
-              for path in snakemake.input.pair_counts}
+    counts = {(variant, margin): pair_total(path)
+              for (variant, margin), path in zip(params.pair_count_keys, snakemake.input.pair_counts, strict=True)}
     sweep = margin_sweep(counts)
     write_table(sweep, outputs(snakemake, "sweep"), "x2x preference pairs kept per min_margin", params.run_name)
 
     x2x_column = f"x2x {params.main_metric}"
-    dpo_x2x = {model.removeprefix("dpo-"): value for model, value in
-               zip(main_table["model"], main_table.get(x2x_column, pd.Series(dtype=float))) if model.startswith("dpo-")}
+    x2x_means = dict(zip(main_table["model"], main_table.get(x2x_column, pd.Series(dtype=float))))
+    dpo_x2x = {data: x2x_means[run] for run, data in params.dpo_runs if run in x2x_means}
     main_counts = {variant: total for (variant, margin), total in counts.items() if margin == params.main_margin}
     grid = ablation(main_counts, dpo_x2x, params.samplers, params.scorers).rename(
         columns={"dpo x2x": f"dpo {x2x_column}"})
@@ -73,12 +72,12 @@ def main(snakemake) -> None:
                 "Sampler x scorer ablation (pairs at the main margin, DPO on them)", params.run_name)
     reward_model = reward_model_row(read_log_history(snakemake.input.reward_model_log))
     write_table(reward_model, outputs(snakemake, "reward_model"), "Reward model on its held-out pairs", params.run_name)
-    for testset in params.testsets:
-        for metric in params.metrics:
-            paths = {Path(path).suffix[1:]: path for path in snakemake.output.per_direction
-                     if Path(path).stem == f"{testset}_{metric}"}
-            table = per_direction(scores[scores["testset"] == testset], metric)
-            write_table(table, paths, f"{testset}: {metric} per direction", params.run_name)
+    per_direction_paths: dict[tuple[str, str], dict[str, str]] = {}
+    for (testset, metric, ext), path in zip(params.per_direction_keys, snakemake.output.per_direction, strict=True):
+        per_direction_paths.setdefault((testset, metric), {})[ext] = path
+    for (testset, metric), paths in per_direction_paths.items():
+        table = per_direction(scores[scores["testset"] == testset], metric)
+        write_table(table, paths, f"{testset}: {metric} per direction", params.run_name)
     print(to_markdown(main_table))
     print(to_markdown(grid))
 

@@ -36,9 +36,8 @@ def main(snakemake) -> None:
     write_parquet(pd.DataFrame(monolingual, columns=["lang", "text"]), snakemake.output.monolingual)
     write_json(world.lexicons(), snakemake.output.lexicon)
     triplets = make_alma_r_triplets(world, params.alma_r_rows_per_language)
-    for path in snakemake.output.alma_r:
-        rows = triplets[Path(path).parent.name]
-        write_parquet(pd.DataFrame({"translation": rows}), path)
+    for name, path in zip(params.alma_r_configs, snakemake.output.alma_r, strict=True):
+        write_parquet(pd.DataFrame({"translation": triplets[name]}), path)
     write_parquet(pd.DataFrame(parallel), snakemake.output.parallel)
     write_parquet(corpus, snakemake.output.corpus)
     print(f"toy world: {len(corpus)} training rows, "

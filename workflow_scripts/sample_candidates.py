@@ -1,8 +1,6 @@
 """Rules sample_rm_candidates and sample_x2x_candidates: N de-duplicated candidates per seed row of one shard,
 for every configured sampler (EAxT and/or direct prompt) from one model load."""
 
-from pathlib import Path
-
 import pandas as pd
 
 from eax.io import write_parquet
@@ -16,8 +14,7 @@ def main(snakemake) -> None:
     settings = SamplingSettings(**{key: params.settings[key] for key in SamplingSettings.__dataclass_fields__})
     by_sampler = sample_candidates(seeds, params.samplers, params.settings["backend"], params.model, settings,
                                    params.chat_template, params.trust_remote_code)
-    for path in snakemake.output.candidates:
-        sampler = Path(path).parents[1].name  # .../candidates/{sampler}/{pair}/{shard}.parquet
+    for sampler, path in zip(params.samplers, snakemake.output.candidates, strict=True):  # the rule's expand order
         counts = by_sampler[sampler]["candidates"].map(len)
         print(f"{sampler}: {len(counts)} rows, {counts.sum()} distinct candidates "
               f"({counts.mean() if len(counts) else 0:.2f} per row)")

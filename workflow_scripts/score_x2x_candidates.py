@@ -1,8 +1,6 @@
 """Rule score_x2x_candidates: reward-model scores of one shard's x2x candidates for every sampler x scorer
 variant (EAxE: the English reference as source; direct: the x source), from one reward-model load."""
 
-from pathlib import Path
-
 import pandas as pd
 
 from eax.io import write_parquet
@@ -12,10 +10,10 @@ from eax.scoring import load_reward_model, score_with_reward_model
 
 def main(snakemake) -> None:
     params = snakemake.params
-    candidates = {Path(path).parents[1].name: pd.read_parquet(path) for path in snakemake.input.candidates}
+    candidates = {sampler: pd.read_parquet(path)
+                  for sampler, path in zip(params.samplers, snakemake.input.candidates, strict=True)}
     model, tokenizer = load_reward_model(params.reward_model, params.chat_template, params.trust_remote_code)
-    for path in snakemake.output.scores:
-        sampler, scorer = Path(path).parents[1].name.split("_")  # .../{sampler}_{scorer}/{pair}/{shard}.parquet
+    for (sampler, scorer), path in zip(params.variants, snakemake.output.scores, strict=True):
         rows = candidates[sampler]
         scores = score_with_reward_model(rows, scorer, model, tokenizer, params.batch_size)
         write_parquet(rows.assign(scores=scores), path)
