@@ -19,6 +19,7 @@ STAGES = ["make_toy_world", "build_toy_base_model", "check_corpus", "make_seed_s
 PREFERENCE_RUNS = ["dpo-eaxt_eaxe", "dpo-eaxt_direct", "dpo-direct_eaxe", "dpo-direct_direct", "simpo-eaxt_eaxe",
                    "cpo-alma_r"]
 METRICS = ["bleu", "chrf", "comet"]
+REPORT_JOBS = {"make_tables": 1, "make_figures": 1, "summarize_benchmarks": 1, "all": 1}  # after any rerun
 
 
 def test_default_dry_run_plans_every_stage(workflow_copy):
@@ -165,7 +166,7 @@ def test_min_margin_change_reruns_only_pairs_and_what_follows(finished_demo):
     eax_runs = [run for run in PREFERENCE_RUNS if "alma_r" not in run]
     assert jobs == {"make_x2x_pairs": 4, "train_preference": len(eax_runs), "translate_testset": len(eax_runs),
                     "score_translations": len(eax_runs) * len(METRICS), "compare_with_baseline": len(METRICS),
-                    "measure_oracle": 1, "make_tables": 1, "make_figures": 1, "all": 1}
+                    "measure_oracle": 1, **REPORT_JOBS}
 
 
 def test_sampling_n_change_reruns_sampling_and_everything_after_it(finished_demo):
@@ -175,7 +176,7 @@ def test_sampling_n_change_reruns_sampling_and_everything_after_it(finished_demo
         "sample_rm_candidates": 6, "sample_x2x_candidates": 6, "score_rm_candidates": 6, "make_rm_pairs": 1,
         "train_reward_model": 1, "score_x2x_candidates": 6, "make_x2x_pairs": 16, "train_preference": eax_runs,
         "translate_testset": eax_runs, "score_translations": eax_runs * len(METRICS),
-        "compare_with_baseline": len(METRICS), "measure_oracle": 1, "make_tables": 1, "make_figures": 1, "all": 1}
+        "compare_with_baseline": len(METRICS), "measure_oracle": 1, **REPORT_JOBS}
 
 
 def test_adding_a_language_reruns_the_whole_toy_world(finished_demo, tmp_path):
@@ -204,7 +205,7 @@ def test_editing_one_workflow_script_reruns_its_rule_and_what_follows(finished_d
     script = finished_demo / "workflow_scripts" / "make_tables.py"
     original, stat = edited(script, lambda text: text + "# an edit\n")
     try:
-        assert planned_jobs(finished_demo) == {"make_tables": 1, "make_figures": 1, "all": 1}
+        assert planned_jobs(finished_demo) == REPORT_JOBS
     finally:
         restore(script, original, stat)
     assert planned_jobs(finished_demo) == {}
@@ -254,14 +255,13 @@ def test_rm_scoring_batch_size_change_reruns_scoring_not_the_reward_model(finish
 
 def test_dropping_a_metric_reruns_only_tables_and_figures(finished_demo):
     config = write_config(finished_demo, "metrics.yaml", lambda c: c["evaluation"].update(metrics=["chrf", "comet"]))
-    assert planned_jobs(finished_demo, "--configfile", config) == {"make_tables": 1, "make_figures": 1, "all": 1}
+    assert planned_jobs(finished_demo, "--configfile", config) == REPORT_JOBS
 
 
 def test_adding_a_metric_runs_only_its_scoring_jobs(finished_demo):
     config = write_config(finished_demo, "metrics.yaml", lambda c: c["evaluation"].update(metrics=[*METRICS, "xcomet"]))
     assert planned_jobs(finished_demo, "--configfile", config) == {
-        "score_translations": 1 + len(PREFERENCE_RUNS) + 1, "compare_with_baseline": 1, "make_tables": 1,
-        "make_figures": 1, "all": 1}
+        "score_translations": 1 + len(PREFERENCE_RUNS) + 1, "compare_with_baseline": 1, **REPORT_JOBS}
 
 
 @pytest.mark.skipif(not SHARED_DATA.is_dir(), reason=f"real test sets not found at {SHARED_DATA}")
@@ -272,7 +272,7 @@ def test_adding_a_wmt_testset_runs_only_its_translations_and_scores(finished_dem
     models = 1 + len(PREFERENCE_RUNS)
     assert planned_jobs(finished_demo, "--configfile", config) == {
         "translate_testset": models, "score_translations": models * len(METRICS),
-        "compare_with_baseline": len(METRICS), "make_tables": 1, "make_figures": 1, "all": 1}
+        "compare_with_baseline": len(METRICS), **REPORT_JOBS}
     result = snakemake(finished_demo, "-n", "results/tables/per_direction/wmt22_bleu.csv", "--configfile", config)
     assert "results/eval/wmt22/sft/scores/bleu.csv" in result.stdout
 
@@ -354,7 +354,7 @@ def test_toy_bleurt_scores_a_published_system(finished_demo):
 def test_demo_writes_tables_in_three_formats_and_figures(finished_demo):
     tables = finished_demo / "results" / "tables"
     per_direction = [f"per_direction/toy_devtest_{metric}" for metric in METRICS]
-    for name in ("main", "ablation", "margin_sweep", "reward_model", "oracle", *per_direction):
+    for name in ("main", "significance", "ablation", "margin_sweep", "reward_model", "oracle", *per_direction):
         for ext in ("md", "csv", "tex"):
             assert (tables / f"{name}.{ext}").stat().st_size > 0, (name, ext)
     assert "run toy" in (tables / "main.md").read_text()
@@ -365,7 +365,8 @@ def test_demo_writes_tables_in_three_formats_and_figures(finished_demo):
     sweep = pd.read_csv(tables / "margin_sweep.csv")
     assert sweep.drop(columns="min_margin").nunique().gt(1).any()  # the counts move with the margin
     figures = list((finished_demo / "results" / "figures").glob("*.png"))
-    assert len(figures) == len(PREFERENCE_RUNS) + 4 + 3 + 1  # gains, pair counts, margins, curves, sweep, oracle
+    assert len(figures) == len(PREFERENCE_RUNS) + 4 + 3 + 1 + 1  # gains, pair counts, margins, curves, sweep,
+    # oracle, rule costs
     assert all(path.read_bytes()[:4] == b"\x89PNG" for path in figures)
 
 
