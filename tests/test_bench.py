@@ -6,6 +6,7 @@ import sys
 from argparse import Namespace
 
 import pandas as pd
+import pytest
 import yaml
 from conftest import ROOT
 
@@ -31,6 +32,7 @@ def test_jobs_are_the_dag_s_and_rows_are_the_seed_functions():
     assert sum(stages["sample_x2x_candidates"].rows_per_job) == 8 * corpus_rows  # each x text, to 8 other languages
 
 
+@pytest.mark.slow  # the cost model over a 150k-row corpus: about 12 s
 def test_the_recommended_shards_keep_start_up_within_the_target():
     def share(shards: int) -> float:
         return paper_stages(shards, rows=150_000)[0]["sample_x2x_candidates"].startup_share
@@ -49,6 +51,7 @@ def test_the_script_prints_every_stage():
     assert "start-up" in result.stdout.splitlines()[-1]
 
 
+@pytest.mark.slow  # runs the rule scripts in fresh processes: about 17 s
 def test_the_paper_scale_bench_runs_the_rule_scripts_and_reports_time_and_memory(tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "bench" / "paper_scale.py"), "--rows", "1000",
                              "--keep", str(tmp_path)], capture_output=True, text=True, timeout=300, check=False)
