@@ -18,6 +18,7 @@ from eax.config import (
 )
 from eax.corpus import shard_name
 from eax.preference import METHODS as PREFERENCE_METHODS, prompt_style
+from eax.metrics import MODEL_METRICS
 from eax.languages import PIVOT, en_centric_directions, language, pair_name, split_pair_name, x2x_directions
 from eax.testsets import files_for
 
@@ -293,6 +294,17 @@ def testset_source_files(wildcards):
 def testset_directions(wildcards):
     """Params function: the pair names (de2fr) of the wildcard's test set."""
     return TESTSET_DIRECTIONS[wildcards.testset]
+
+
+def group_resources(group, gpu=None):
+    """What `**group_resources("train")` puts in `resources`, from that group of `config.resources`. The GPUs
+    (or `gpu`, a function of the wildcards, to decide per job), and memory and run time that grow with each
+    retry."""
+    return {
+        "gpu": resource(group, "gpu") if gpu is None else gpu,
+        "mem_mb": resource(group, "mem_mb"),
+        "runtime": resource(group, "runtime"),
+    }
 
 
 def resource(group, name):

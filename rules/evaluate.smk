@@ -22,9 +22,7 @@ rule translate_testset:
         "../envs/vllm.yaml" if config["evaluation"]["backend"] == "vllm" else "../envs/eval.yaml"
     threads: resource("generate", "threads")
     resources:
-        gpu=resource("generate", "gpu"),
-        mem_mb=resource("generate", "mem_mb"),
-        runtime=resource("generate", "runtime"),
+        **group_resources("generate"),
     params:
         library=library_version("translate_testset.py"),
         model=model_location,
@@ -89,9 +87,9 @@ rule score_translations:
         "../envs/eval.yaml"
     threads: resource("score", "threads")
     resources:
-        gpu=lambda wildcards: resource("score", "gpu") if wildcards.metric in ("comet", "xcomet", "bleurt") else 0,
-        mem_mb=resource("score", "mem_mb"),
-        runtime=resource("score", "runtime"),
+        **group_resources(
+            "score", gpu=lambda wildcards: resource("score", "gpu") if wildcards.metric in MODEL_METRICS else 0
+        ),
     params:
         library=library_version("score_translations.py"),
         format=testset_field("format"),

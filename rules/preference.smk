@@ -45,9 +45,7 @@ rule train_preference:
         "../envs/train.yaml"
     threads: resource("train", "threads")
     resources:
-        gpu=resource("train", "gpu"),
-        mem_mb=resource("train", "mem_mb"),
-        runtime=resource("train", "runtime"),
+        **group_resources("train"),
     params:
         library=library_version("train_preference.py"),
         base=model_location,

@@ -17,9 +17,7 @@ rule score_rm_candidates:
         "../envs/eval.yaml"
     threads: resource("score", "threads")
     resources:
-        gpu=resource("score", "gpu"),
-        mem_mb=resource("score", "mem_mb"),
-        runtime=resource("score", "runtime"),
+        **group_resources("score"),
     params:
         library=library_version("score_rm_candidates.py"),
         metric=config["reward_data"]["metric"],
@@ -73,9 +71,7 @@ rule train_reward_model:
         "../envs/train.yaml"
     threads: resource("train", "threads")
     resources:
-        gpu=resource("train", "gpu"),
-        mem_mb=resource("train", "mem_mb"),
-        runtime=resource("train", "runtime"),
+        **group_resources("train"),
     params:
         library=library_version("train_reward_model.py"),
         base=model_location,

@@ -18,9 +18,7 @@ rule sample_rm_candidates:
         "../envs/vllm.yaml" if config["sampling"]["backend"] == "vllm" else "../envs/eval.yaml"
     threads: resource("generate", "threads")
     resources:
-        gpu=resource("generate", "gpu"),
-        mem_mb=resource("generate", "mem_mb"),
-        runtime=resource("generate", "runtime"),
+        **group_resources("generate"),
     params:
         library=library_version("sample_candidates.py"),
         model=model_location,
@@ -46,9 +44,7 @@ rule sample_x2x_candidates:
         "../envs/vllm.yaml" if config["sampling"]["backend"] == "vllm" else "../envs/eval.yaml"
     threads: resource("generate", "threads")
     resources:
-        gpu=resource("generate", "gpu"),
-        mem_mb=resource("generate", "mem_mb"),
-        runtime=resource("generate", "runtime"),
+        **group_resources("generate"),
     params:
         library=library_version("sample_candidates.py"),
         model=model_location,

@@ -17,9 +17,7 @@ rule train_sft:
         "../envs/train.yaml"
     threads: resource("sft", "threads")
     resources:
-        gpu=resource("sft", "gpu"),
-        mem_mb=resource("sft", "mem_mb"),
-        runtime=resource("sft", "runtime"),
+        **group_resources("sft"),
     params:
         library=library_version("train_sft.py"),
         base=model_location,

@@ -18,9 +18,7 @@ rule score_x2x_candidates:
         "../envs/eval.yaml"
     threads: resource("score", "threads")
     resources:
-        gpu=resource("score", "gpu"),
-        mem_mb=resource("score", "mem_mb"),
-        runtime=resource("score", "runtime"),
+        **group_resources("score"),
     params:
         library=library_version("score_x2x_candidates.py"),
         samplers=X2X_SAMPLERS,  # in the order of the candidates input
