@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt constraints.txt | md5sum | cut -c1-12)
 
-.PHONY: install demo test test-fast format dry-run-paper clean
+.PHONY: install demo test test-fast format config-reference dry-run-paper clean
 
 install: $(STAMP)
 
@@ -30,6 +30,9 @@ test-fast: $(STAMP)
 format: $(STAMP)  # what tests/test_style.py checks, applied: ruff's fixes and snakefmt (settings in pyproject.toml)
 	$(BIN)/ruff check --fix .
 	$(BIN)/snakefmt Snakefile rules/
+
+config-reference: $(STAMP)  # config/README.md from config/schema.yaml and config/config.yaml
+	PYTHONPATH=workflow_scripts $(BIN)/python -m eax.config > config/README.md
 
 dry-run-paper: $(STAMP)
 	$(BIN)/snakemake -n --configfile config/paper.yaml

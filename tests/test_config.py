@@ -133,3 +133,14 @@ def test_direction_groups_expand_in_order_without_duplicates():
 def test_published_results_name_groups_or_pairs_of_what_is_evaluated():
     rows = [PUBLISHED, {**PUBLISHED, "directions": "qaa2qab", "model": "dpo-eaxt_eaxe", "metric": "comet"}]
     assert config_errors(changed("reproduction.published", rows), SCHEMA) == []
+
+
+def test_the_config_reference_is_generated_from_the_schema_and_describes_every_key():
+    from eax.config import reference_markdown, reference_rows
+
+    rows = reference_rows(SCHEMA, DEFAULT)
+    assert [key for key, _, _, description in rows if not description] == []
+    assert {"x2x.min_margin", "sft.learning_rate", "preference.runs[].data", "evaluation.significance.test"} <= {
+        key for key, *_ in rows}
+    written = (ROOT / "config" / "README.md").read_text()
+    assert written == reference_markdown(SCHEMA, DEFAULT), "config/README.md is stale: run `make config-reference`"
