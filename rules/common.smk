@@ -18,6 +18,7 @@ from eax.config import (
 )
 from eax.corpus import shard_name
 from eax.preference import METHODS as PREFERENCE_METHODS, prompt_style
+from eax.locations import is_hub_id
 from eax.metrics import MODEL_METRICS
 from eax.languages import PIVOT, en_centric_directions, language, pair_name, split_pair_name, x2x_directions
 from eax.testsets import files_for
@@ -92,15 +93,11 @@ def library_version(script):
     return code_version_of(scripts / script, scripts / "eax")
 
 
-def is_local(source):
-    return Path(source).exists()
-
-
 def corpus_path():
     source = config["corpus"]["source"]
     if source == TOY:
         return "results/toy_world/corpus.parquet"
-    return source if is_local(source) else "results/data/corpus.download.parquet"
+    return "results/data/corpus.download.parquet" if is_hub_id(source) else source
 
 
 def model_dir(name):
@@ -114,7 +111,7 @@ def model_dir(name):
 def model_files(name):
     """The files Snakemake tracks for a model: none for a hub id, which is loaded at run time."""
     folder = model_dir(name)
-    if name == "base" and config["model"]["base"] != TOY and not is_local(folder):
+    if name == "base" and config["model"]["base"] != TOY and is_hub_id(folder):
         return []
     if name == "base" and config["model"]["base"] != TOY:
         return [str(Path(folder) / "config.json")]
@@ -137,10 +134,10 @@ def metric_files(metric, configured):
         folder = bleurt_checkpoint(configured)
         if configured == TOY:
             return [f"{folder}/{file}" for file in TOY_BLEURT_FILES]
-        return [f"{folder}/config.json"] if is_local(folder) else []
+        return [] if is_hub_id(folder) else [f"{folder}/config.json"]
     if metric in ("comet", "xcomet") and configured:
         path = comet_checkpoint(configured)
-        return [path] if configured == TOY or is_local(path) else []
+        return [] if is_hub_id(path) else [path]
     return []
 
 

@@ -11,6 +11,7 @@ import random
 from pathlib import Path
 
 from eax.errors import UserInputError
+from eax.locations import is_hub_id
 from eax.weights import LOAD_OPTIONS, checked_model_path
 
 MAX_LENGTH = 512  # BLEURT-20's position embeddings; the tokenizer does not truncate unless told to
@@ -126,11 +127,6 @@ def fit_bleurt(model, tokenizer, samples: list[dict], steps: int, batch_size: in
         losses.append(loss.item())
     model.eval()
     return losses
-
-
-def is_hub_id(checkpoint: str) -> bool:
-    """`owner/name` that is not a path here; anything else (BLEURT-20, ./x, /data/BLEURT-20, a/b/c) is a folder."""
-    return checkpoint.count("/") == 1 and not checkpoint.startswith((".", "/", "~")) and not Path(checkpoint).exists()
 
 
 def load_bleurt(checkpoint: str, config_key: str):

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 from eax.languages import LANGUAGES, PIVOT, TOY_LANGUAGES, en_centric_directions, split_pair_name, x2x_directions
+from eax.locations import is_hub_id
 
-HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 NUMBER_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 DIRECTION_GROUPS = ("en_centric", "en2x", "x2en", "x2x")
 TOY = "toy"  # the value that points a source (corpus, model, metric, test set, system) at the embedded toy world
@@ -91,7 +91,7 @@ def _metric_model_errors(config: dict) -> list[str]:
         if model == TOY:
             if not toy_corpus:
                 errors.append(f"config key `{key}`: `toy` needs `corpus.source: toy`")
-        elif not Path(model).is_file() and (not HUB_ID.match(model) or model.endswith(".ckpt")):
+        elif not Path(model).is_file() and (not is_hub_id(model) or model.endswith(".ckpt")):
             errors.append(f"config key `{key}`: {model} is neither an existing checkpoint file nor a hub id "
                           "(download e.g. Unbabel/wmt22-comet-da and give its checkpoints/model.ckpt)")
     bleurt_users = [("reward_data.bleurt_checkpoint", config["reward_data"]["metric"] == "bleurt"),
@@ -103,7 +103,7 @@ def _metric_model_errors(config: dict) -> list[str]:
             errors.append(f"config key `{key}`: set it (toy, lucadiliello/BLEURT-20 or a local folder) to use bleurt")
         elif used and checkpoint == TOY and not toy_corpus:
             errors.append(f"config key `{key}`: `toy` needs `corpus.source: toy`")
-        elif used and checkpoint != TOY and not Path(checkpoint).is_dir() and not HUB_ID.match(checkpoint):
+        elif used and checkpoint != TOY and not Path(checkpoint).is_dir() and not is_hub_id(checkpoint):
             errors.append(f"config key `{key}`: {checkpoint} is neither an existing folder nor a hub id "
                           "(lucadiliello/BLEURT-20)")
     return errors + _threshold_errors(config["reward_data"])
@@ -225,7 +225,7 @@ def _source_errors(key: str, value: str, expect: str) -> list[str]:
             return [f"config key `{key}`: {value} has no *.safetensors weights (pickled .bin weights are refused; "
                     "convert them with save_pretrained(..., safe_serialization=True))"]
         return []
-    if HUB_ID.match(value) and not value.startswith((".", "/", "~")) and not value.endswith(".parquet"):
+    if is_hub_id(value) and not value.endswith(".parquet"):
         return []
     return [f"config key `{key}`: {value} not found (give `toy`, an existing local path, or a hub id like owner/name)"]
 
