@@ -146,9 +146,9 @@ def test_the_config_reference_is_generated_from_the_schema_and_describes_every_k
     assert written == reference_markdown(SCHEMA, DEFAULT), "config/README.md is stale: run `make config-reference`"
 
 
-@pytest.mark.parametrize("value, hub", [("Qwen/Qwen2.5-7B", True), ("lucadiliello/BLEURT-20", True), ("BLEURT-20", False),
-                                        ("./models/x", False), ("/data/BLEURT-20", False), ("a/b/c", False),
-                                        ("~/x", False), ("tests/conftest.py", False)])
+@pytest.mark.parametrize("value, hub", [
+    ("Qwen/Qwen2.5-7B", True), ("lucadiliello/BLEURT-20", True), ("BLEURT-20", False), ("./models/x", False),
+    ("/data/BLEURT-20", False), ("a/b/c", False), ("~/x", False), ("tests/conftest.py", False)])
 def test_one_predicate_tells_a_hub_id_from_a_local_path(value, hub):
     from eax.locations import is_hub_id
 
