@@ -51,6 +51,7 @@ localrules:
     make_tables,
     make_figures,
     make_reproduction_card,
+    plot_seed_spread,
     summarize_benchmarks,
     measure_oracle,
 
@@ -67,9 +68,12 @@ rule all:
     input:
         reward_model_pairs="results/rm/pairs.parquet",
         x2x_pairs=x2x_pair_files(),
-        preference_models=expand("results/models/{run}/trainer_log.jsonl", run=PREFERENCE_RUNS),
+        preference_models=expand(
+            "results/{seed_dir}models/{run}/trainer_log.jsonl", seed_dir=SEED_DIRS, run=PREFERENCE_RUNS
+        ),
         tables=rules.make_tables.output,
         figures=rules.make_figures.output,
         oracle=rules.measure_oracle.output if config["corpus"]["source"] == TOY else [],
         reproduction_card=rules.make_reproduction_card.output if config["reproduction"]["published"] else [],
+        seed_spread=rules.plot_seed_spread.output if len(SEEDS) > 1 else [],
         rule_costs=rules.summarize_benchmarks.output,

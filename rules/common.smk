@@ -38,9 +38,14 @@ _stop_on_config_errors(config)
 wildcard_constraints:
     pair="[A-Za-z]+2[A-Za-z]+",
     shard="[0-9]+",
+    seed_dir="(seed_[0-9]+/)?",
 
 
 LANGUAGES = config["languages"]
+SEEDS = config["seeds"]
+# Outputs of the first training seed keep the one-seed paths; each further seed's are under results/seed_<seed>/.
+SEED_DIRS = ["" if index == 0 else f"seed_{seed}/" for index, seed in enumerate(SEEDS)]
+SEED_OF_DIR = dict(zip(SEED_DIRS, SEEDS))
 X2X_LANGUAGES = [code for code in LANGUAGES if code != PIVOT]  # the x and y of x2x: all but the pivot
 RM_PAIRS = [pair_name(*direction) for direction in en_centric_directions(LANGUAGES)]
 X2X_PAIRS = [pair_name(*direction) for direction in x2x_directions(LANGUAGES)]
@@ -100,17 +105,18 @@ def corpus_path():
     return "results/data/corpus.download.parquet" if is_hub_id(source) else source
 
 
-def model_dir(name):
-    """The folder (or hub id) a model is loaded from: `base` comes from config, trained models from results/."""
+def model_dir(name, seed_dir="{seed_dir}"):
+    """The folder (or hub id) a model is loaded from: `base` comes from config, trained models from results/ (of
+    a training seed: `seed_dir`, the rule's own wildcard by default)."""
     if name != "base":
-        return f"results/models/{name}"
+        return f"results/{seed_dir}models/{name}"
     base = config["model"]["base"]
     return "results/toy_world/base_model" if base == TOY else base
 
 
-def model_files(name):
+def model_files(name, seed_dir="{seed_dir}"):
     """The files Snakemake tracks for a model: none for a hub id, which is loaded at run time."""
-    folder = model_dir(name)
+    folder = model_dir(name, seed_dir)
     if name == "base" and config["model"]["base"] != TOY and is_hub_id(folder):
         return []
     if name == "base" and config["model"]["base"] != TOY:
@@ -169,27 +175,29 @@ def metric_model_files(wildcards):
 
 
 def rm_score_files():
-    return expand("results/rm/scores/{pair}/{shard}.parquet", pair=RM_PAIRS, shard=SHARDS)
+    return expand("results/{{seed_dir}}rm/scores/{pair}/{shard}.parquet", pair=RM_PAIRS, shard=SHARDS)
 
 
 def x2x_score_files(wildcards):
-    return x2x_files("scores", wildcards.variant)
+    return x2x_files("scores", wildcards.variant, wildcards.seed_dir)
 
 
-def x2x_files(kind, name):
-    """Every shard's x2x candidates (kind `candidates`, a sampler) or scores (kind `scores`, a variant)."""
-    return expand(f"results/x2x/{kind}/{name}/{{pair}}/{{shard}}.parquet", pair=X2X_PAIRS, shard=SHARDS)
+def x2x_files(kind, name, seed_dir=""):
+    """Every shard's x2x candidates (kind `candidates`, a sampler) or scores (kind `scores`, a variant), of the
+    first training seed unless `seed_dir` says another."""
+    return expand(f"results/{seed_dir}x2x/{kind}/{name}/{{pair}}/{{shard}}.parquet", pair=X2X_PAIRS, shard=SHARDS)
 
 
 def x2x_pair_files():
     return expand("results/x2x/pairs/{variant}/margin_{margin}/pairs.parquet", variant=VARIANTS, margin=MARGINS)
 
 
-def preference_data(data):
-    """The pairs a preference run trains on: ALMA-R triplets, or an x2x variant's pairs at the main margin."""
+def preference_data(data, seed_dir=""):
+    """The pairs a preference run trains on: ALMA-R triplets (one set for every seed), or an x2x variant's pairs
+    at the main margin (of the training seed `seed_dir`)."""
     if data == "alma_r":
         return "results/alma_r/pairs.parquet"
-    return f"results/x2x/pairs/{data}/margin_{MAIN_MARGIN}/pairs.parquet"
+    return f"results/{seed_dir}x2x/pairs/{data}/margin_{MAIN_MARGIN}/pairs.parquet"
 
 
 def alma_r_files():
@@ -211,19 +219,27 @@ def external_system_folder(name):
     return "results/toy_world/published_system" if path == TOY else path
 
 
-def systems_on(testset):
-    """Every system with outputs on a test set: the evaluated models, then the published systems scored on it."""
+def systems_on(testset, seed_dir=""):
+    """Every system with outputs on a test set: the evaluated models, then the published systems scored on it.
+    Further training seeds evaluate the trained models only (the base model and published outputs do not vary)."""
+    if seed_dir:
+        return [name for name in EVALUATED_MODELS if name != "base"]
     return EVALUATED_MODELS + [name for name, system in EXTERNAL_SYSTEMS.items() if system["testset"] == testset]
 
 
-def score_files():
-    """Per-metric scores of every system on every test set it is evaluated on."""
+def scored_outputs():
+    """(training seed, score file) of every metric of every system on every test set, every seed."""
     return [
-        f"results/eval/{testset}/{name}/scores/{metric}.csv"
+        (SEED_OF_DIR[seed_dir], f"results/{seed_dir}eval/{testset}/{name}/scores/{metric}.csv")
+        for seed_dir in SEED_DIRS
         for testset in TESTSETS
-        for name in systems_on(testset)
+        for name in systems_on(testset, seed_dir)
         for metric in METRICS
     ]
+
+
+def score_files():
+    return [path for _, path in scored_outputs()]
 
 
 def published_score_files():
@@ -302,6 +318,16 @@ def group_resources(group, gpu=None):
         "mem_mb": resource(group, "mem_mb"),
         "runtime": resource(group, "runtime"),
     }
+
+
+def seeded(settings):
+    """Params function: `settings` with their `seed` moved by the wildcard's training seed (config `seeds`)."""
+    return lambda wildcards: {**settings, "seed": settings["seed"] + SEED_OF_DIR[wildcards.seed_dir]}
+
+
+def seeded_value(seed):
+    """Params function: `seed` moved by the wildcard's training seed."""
+    return lambda wildcards: seed + SEED_OF_DIR[wildcards.seed_dir]
 
 
 def resource(group, name):

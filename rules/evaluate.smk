@@ -7,14 +7,14 @@
 
 rule translate_testset:
     input:
-        model=lambda wildcards: model_files(wildcards.model),
+        model=lambda wildcards: model_files(wildcards.model, wildcards.seed_dir),
         sources=testset_source_files,
     output:
-        hypotheses=directory("results/eval/{testset}/{model}/hypotheses"),
+        hypotheses=directory("results/{seed_dir}eval/{testset}/{model}/hypotheses"),
     log:
-        "results/logs/translate_testset/{testset}/{model}.log",
+        "results/logs/{seed_dir}translate_testset/{testset}/{model}.log",
     benchmark:
-        "results/benchmarks/translate_testset/{testset}/{model}.tsv"
+        "results/benchmarks/{seed_dir}translate_testset/{testset}/{model}.tsv"
     wildcard_constraints:
         testset=name_pattern(TESTSETS),
         model=name_pattern(EVALUATED_MODELS),
@@ -70,16 +70,16 @@ rule import_external_system:
 
 rule score_translations:
     input:
-        hypotheses="results/eval/{testset}/{model}/hypotheses",
+        hypotheses="results/{seed_dir}eval/{testset}/{model}/hypotheses",
         references=testset_source_files,
         metric_model=metric_model_files,
     output:
-        scores="results/eval/{testset}/{model}/scores/{metric}.csv",
-        segments="results/eval/{testset}/{model}/segments/{metric}.parquet",
+        scores="results/{seed_dir}eval/{testset}/{model}/scores/{metric}.csv",
+        segments="results/{seed_dir}eval/{testset}/{model}/segments/{metric}.parquet",
     log:
-        "results/logs/score_translations/{testset}/{model}/{metric}.log",
+        "results/logs/{seed_dir}score_translations/{testset}/{model}/{metric}.log",
     benchmark:
-        "results/benchmarks/score_translations/{testset}/{model}/{metric}.tsv"
+        "results/benchmarks/{seed_dir}score_translations/{testset}/{model}/{metric}.tsv"
     wildcard_constraints:
         testset=name_pattern(TESTSETS),
         metric=name_pattern(METRICS),

@@ -29,15 +29,15 @@ rule make_alma_r_pairs:
 
 rule train_preference:
     input:
-        pairs=lambda wildcards: preference_data(wildcards.data),
+        pairs=lambda wildcards: preference_data(wildcards.data, wildcards.seed_dir),
         model=model_files("sft"),
     output:
-        model=expand("results/models/{{method}}-{{data}}/{file}", file=LOCAL_MODEL_FILES),
-        log_history="results/models/{method}-{data}/trainer_log.jsonl",
+        model=expand("results/{{seed_dir}}models/{{method}}-{{data}}/{file}", file=LOCAL_MODEL_FILES),
+        log_history="results/{seed_dir}models/{method}-{data}/trainer_log.jsonl",
     log:
-        "results/logs/train_preference/{method}-{data}.log",
+        "results/logs/{seed_dir}train_preference/{method}-{data}.log",
     benchmark:
-        "results/benchmarks/train_preference/{method}-{data}.tsv"
+        "results/benchmarks/{seed_dir}train_preference/{method}-{data}.tsv"
     wildcard_constraints:
         method=name_pattern(PREFERENCE_METHODS),
         data=name_pattern(sorted(set(PREFERENCE_RUN_DATA.values()))),
@@ -49,8 +49,8 @@ rule train_preference:
     params:
         library=library_version("train_preference.py"),
         base=model_location,
-        work_dir="results/work/{method}-{data}",
-        hyperparameters=lambda wildcards: config["preference"][wildcards.method],
+        work_dir="results/{seed_dir}work/{method}-{data}",
+        hyperparameters=lambda wildcards: seeded(config["preference"][wildcards.method])(wildcards),
         chat_template=config["model"]["chat_template"],
         prompt_style=lambda wildcards: prompt_style(wildcards.data),
         prompt_seed=config["data"]["prompt_seed"],

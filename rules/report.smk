@@ -7,10 +7,11 @@ rule make_tables:
         pair_counts=expand(
             rules.make_x2x_pairs.output.counts,
             zip,
+            seed_dir=[""] * len(VARIANT_MARGINS),
             variant=[variant for variant, _ in VARIANT_MARGINS],
             margin=[margin for _, margin in VARIANT_MARGINS],
         ),
-        reward_model_log=rules.train_reward_model.output.log_history,
+        reward_model_log=expand(rules.train_reward_model.output.log_history, seed_dir=""),
         significance=significance_files(),
     output:
         main_csv=report(
@@ -62,6 +63,7 @@ rule make_tables:
     params:
         library=library_version("make_tables.py"),
         pair_count_keys=[[variant, float(margin)] for variant, margin in VARIANT_MARGINS],  # of input.pair_counts
+        score_seeds=[seed for seed, _ in scored_outputs()],  # the training seed of each of input.scores
         per_direction_keys=PER_DIRECTION_TABLES,  # [testset, metric, extension] of output.per_direction
         dpo_runs=[[run, data] for run, data in PREFERENCE_RUN_DATA.items() if run.startswith("dpo-")],
         run_name=config["run_name"],
@@ -78,8 +80,8 @@ rule make_tables:
 rule make_figures:
     input:
         scores=rules.make_tables.input.scores,
-        pair_counts=expand(rules.make_x2x_pairs.output.counts, variant=VARIANTS, margin=MAIN_MARGIN),
-        pairs=expand(rules.make_x2x_pairs.output.pairs, variant=VARIANTS, margin=MAIN_MARGIN),
+        pair_counts=expand(rules.make_x2x_pairs.output.counts, seed_dir="", variant=VARIANTS, margin=MAIN_MARGIN),
+        pairs=expand(rules.make_x2x_pairs.output.pairs, seed_dir="", variant=VARIANTS, margin=MAIN_MARGIN),
         sweep=rules.make_tables.output.sweep_csv,
         logs=expand("results/models/{model}/trainer_log.jsonl", model=TRAINED_MODELS),
     output:
@@ -188,3 +190,28 @@ rule summarize_benchmarks:
         headroom=BENCHMARK_HEADROOM,
     script:
         "../workflow_scripts/summarize_benchmarks.py"
+
+
+rule plot_seed_spread:
+    input:
+        scores=rules.make_tables.input.scores,
+    output:
+        figure=report(
+            "results/figures/seed_spread.png",
+            caption="../report/seed_spread.rst",
+            category="Figures",
+            subcategory="Spread over training seeds",
+        ),
+    log:
+        "results/logs/plot_seed_spread.log",
+    benchmark:
+        "results/benchmarks/plot_seed_spread.tsv"
+    conda:
+        "../envs/data.yaml"
+    params:
+        library=library_version("plot_seed_spread.py"),
+        score_seeds=rules.make_tables.params.score_seeds,
+        testset=list(TESTSETS)[0],
+        metric=MAIN_METRIC,
+    script:
+        "../workflow_scripts/plot_seed_spread.py"

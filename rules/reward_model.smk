@@ -4,14 +4,14 @@
 
 rule score_rm_candidates:
     input:
-        candidates="results/rm/candidates/direct/{pair}/{shard}.parquet",
+        candidates="results/{seed_dir}rm/candidates/direct/{pair}/{shard}.parquet",
         metric_model=reference_metric_files(),
     output:
-        scores="results/rm/scores/{pair}/{shard}.parquet",
+        scores="results/{seed_dir}rm/scores/{pair}/{shard}.parquet",
     log:
-        "results/logs/score_rm_candidates/{pair}/{shard}.log",
+        "results/logs/{seed_dir}score_rm_candidates/{pair}/{shard}.log",
     benchmark:
-        "results/benchmarks/score_rm_candidates/{pair}/{shard}.tsv"
+        "results/benchmarks/{seed_dir}score_rm_candidates/{pair}/{shard}.tsv"
     priority: 40
     conda:
         "../envs/eval.yaml"
@@ -32,13 +32,13 @@ rule make_rm_pairs:
     input:
         scores=rm_score_files(),
     output:
-        pairs="results/rm/pairs.parquet",
-        counts="results/rm/pair_counts.csv",
-        percentages="results/rm/pair_percentages.csv",
+        pairs="results/{seed_dir}rm/pairs.parquet",
+        counts="results/{seed_dir}rm/pair_counts.csv",
+        percentages="results/{seed_dir}rm/pair_percentages.csv",
     log:
-        "results/logs/make_rm_pairs.log",
+        "results/logs/{seed_dir}make_rm_pairs.log",
     benchmark:
-        "results/benchmarks/make_rm_pairs.tsv"
+        "results/benchmarks/{seed_dir}make_rm_pairs.tsv"
     conda:
         "../envs/data.yaml"
     resources:
@@ -50,22 +50,22 @@ rule make_rm_pairs:
         min_winner_score=config["reward_data"]["thresholds"][config["reward_data"]["metric"]]["min_winner_score"],
         max_pairs_per_direction=config["reward_data"]["max_pairs_per_direction"],
         valid_score_range=config["reward_data"]["valid_score_range"],
-        seed=config["reward_data"]["seed"],
+        seed=seeded_value(config["reward_data"]["seed"]),
     script:
         "../workflow_scripts/make_pairs.py"
 
 
 rule train_reward_model:
     input:
-        pairs="results/rm/pairs.parquet",
+        pairs=rules.make_rm_pairs.output.pairs,
         model=model_files("sft"),
     output:
-        model=expand("results/models/rm/{file}", file=LOCAL_MODEL_FILES),
-        log_history="results/models/rm/trainer_log.jsonl",
+        model=expand("results/{{seed_dir}}models/rm/{file}", file=LOCAL_MODEL_FILES),
+        log_history="results/{seed_dir}models/rm/trainer_log.jsonl",
     log:
-        "results/logs/train_reward_model.log",
+        "results/logs/{seed_dir}train_reward_model.log",
     benchmark:
-        "results/benchmarks/train_reward_model.tsv"
+        "results/benchmarks/{seed_dir}train_reward_model.tsv"
     priority: 40
     conda:
         "../envs/train.yaml"
@@ -75,8 +75,10 @@ rule train_reward_model:
     params:
         library=library_version("train_reward_model.py"),
         base=model_location,
-        work_dir="results/work/rm",
-        hyperparameters={key: value for key, value in config["reward_model"].items() if key != "score_batch_size"},
+        work_dir="results/{seed_dir}work/rm",
+        hyperparameters=seeded(
+            {key: value for key, value in config["reward_model"].items() if key != "score_batch_size"}
+        ),
         chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],
     script:

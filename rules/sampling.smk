@@ -8,11 +8,11 @@ rule sample_rm_candidates:
         seeds="results/data/seed_shards/rm/{pair}/{shard}.parquet",
         model=model_files("sft"),
     output:
-        candidates=expand("results/rm/candidates/{sampler}/{{pair}}/{{shard}}.parquet", sampler=RM_SAMPLERS),
+        candidates=expand("results/{{seed_dir}}rm/candidates/{sampler}/{{pair}}/{{shard}}.parquet", sampler=RM_SAMPLERS),
     log:
-        "results/logs/sample_rm_candidates/{pair}/{shard}.log",
+        "results/logs/{seed_dir}sample_rm_candidates/{pair}/{shard}.log",
     benchmark:
-        "results/benchmarks/sample_rm_candidates/{pair}/{shard}.tsv"
+        "results/benchmarks/{seed_dir}sample_rm_candidates/{pair}/{shard}.tsv"
     priority: 45
     conda:
         "../envs/vllm.yaml" if config["sampling"]["backend"] == "vllm" else "../envs/eval.yaml"
@@ -23,7 +23,7 @@ rule sample_rm_candidates:
         library=library_version("sample_candidates.py"),
         model=model_location,
         samplers=RM_SAMPLERS,
-        settings=config["sampling"],
+        settings=seeded(config["sampling"]),
         chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],
     script:
@@ -35,11 +35,13 @@ rule sample_x2x_candidates:
         seeds="results/data/seed_shards/x2x/{pair}/{shard}.parquet",
         model=model_files("sft"),
     output:
-        candidates=expand("results/x2x/candidates/{sampler}/{{pair}}/{{shard}}.parquet", sampler=X2X_SAMPLERS),
+        candidates=expand(
+            "results/{{seed_dir}}x2x/candidates/{sampler}/{{pair}}/{{shard}}.parquet", sampler=X2X_SAMPLERS
+        ),
     log:
-        "results/logs/sample_x2x_candidates/{pair}/{shard}.log",
+        "results/logs/{seed_dir}sample_x2x_candidates/{pair}/{shard}.log",
     benchmark:
-        "results/benchmarks/sample_x2x_candidates/{pair}/{shard}.tsv"
+        "results/benchmarks/{seed_dir}sample_x2x_candidates/{pair}/{shard}.tsv"
     conda:
         "../envs/vllm.yaml" if config["sampling"]["backend"] == "vllm" else "../envs/eval.yaml"
     threads: resource("generate", "threads")
@@ -49,7 +51,7 @@ rule sample_x2x_candidates:
         library=library_version("sample_candidates.py"),
         model=model_location,
         samplers=X2X_SAMPLERS,
-        settings=config["sampling"],
+        settings=seeded(config["sampling"]),
         chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],
     script:

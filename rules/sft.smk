@@ -6,12 +6,12 @@ rule train_sft:
         data="results/data/sft.parquet",
         model=model_files("base"),
     output:
-        model=expand("results/models/sft/{file}", file=LOCAL_MODEL_FILES),
-        log_history="results/models/sft/trainer_log.jsonl",
+        model=expand("results/{{seed_dir}}models/sft/{file}", file=LOCAL_MODEL_FILES),
+        log_history="results/{seed_dir}models/sft/trainer_log.jsonl",
     log:
-        "results/logs/train_sft.log",
+        "results/logs/{seed_dir}train_sft.log",
     benchmark:
-        "results/benchmarks/train_sft.tsv"
+        "results/benchmarks/{seed_dir}train_sft.tsv"
     priority: 50
     conda:
         "../envs/train.yaml"
@@ -21,8 +21,8 @@ rule train_sft:
     params:
         library=library_version("train_sft.py"),
         base=model_location,
-        work_dir="results/work/sft",
-        hyperparameters=config["sft"],
+        work_dir="results/{seed_dir}work/sft",
+        hyperparameters=seeded(config["sft"]),
         chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],
     script:

@@ -5,14 +5,16 @@
 
 rule score_x2x_candidates:
     input:
-        candidates=expand("results/x2x/candidates/{sampler}/{{pair}}/{{shard}}.parquet", sampler=X2X_SAMPLERS),
-        model=expand("results/models/rm/{file}", file=LOCAL_MODEL_FILES),
+        candidates=expand(
+            "results/{{seed_dir}}x2x/candidates/{sampler}/{{pair}}/{{shard}}.parquet", sampler=X2X_SAMPLERS
+        ),
+        model=rules.train_reward_model.output.model,
     output:
-        scores=expand("results/x2x/scores/{variant}/{{pair}}/{{shard}}.parquet", variant=VARIANTS),
+        scores=expand("results/{{seed_dir}}x2x/scores/{variant}/{{pair}}/{{shard}}.parquet", variant=VARIANTS),
     log:
-        "results/logs/score_x2x_candidates/{pair}/{shard}.log",
+        "results/logs/{seed_dir}score_x2x_candidates/{pair}/{shard}.log",
     benchmark:
-        "results/benchmarks/score_x2x_candidates/{pair}/{shard}.tsv"
+        "results/benchmarks/{seed_dir}score_x2x_candidates/{pair}/{shard}.tsv"
     priority: 30
     conda:
         "../envs/eval.yaml"
@@ -35,13 +37,13 @@ rule make_x2x_pairs:
     input:
         scores=x2x_score_files,
     output:
-        pairs="results/x2x/pairs/{variant}/margin_{margin}/pairs.parquet",
-        counts="results/x2x/pairs/{variant}/margin_{margin}/pair_counts.csv",
-        percentages="results/x2x/pairs/{variant}/margin_{margin}/pair_percentages.csv",
+        pairs="results/{seed_dir}x2x/pairs/{variant}/margin_{margin}/pairs.parquet",
+        counts="results/{seed_dir}x2x/pairs/{variant}/margin_{margin}/pair_counts.csv",
+        percentages="results/{seed_dir}x2x/pairs/{variant}/margin_{margin}/pair_percentages.csv",
     log:
-        "results/logs/make_x2x_pairs/{variant}/margin_{margin}.log",
+        "results/logs/{seed_dir}make_x2x_pairs/{variant}/margin_{margin}.log",
     benchmark:
-        "results/benchmarks/make_x2x_pairs/{variant}/margin_{margin}.tsv"
+        "results/benchmarks/{seed_dir}make_x2x_pairs/{variant}/margin_{margin}.tsv"
     wildcard_constraints:
         variant=name_pattern(VARIANTS),
         margin="[0-9.e+-]+",
@@ -56,6 +58,6 @@ rule make_x2x_pairs:
         min_winner_score=config["x2x"]["min_winner_score"],
         max_pairs_per_direction=config["x2x"]["max_pairs_per_direction"],
         valid_score_range=config["x2x"]["valid_score_range"],
-        seed=config["x2x"]["seed"],
+        seed=seeded_value(config["x2x"]["seed"]),
     script:
         "../workflow_scripts/make_pairs.py"

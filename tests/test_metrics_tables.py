@@ -9,10 +9,12 @@ from eax.tables import (
     group_means,
     reproduction_card,
     reward_model_row,
+    seed_group_means,
     significance_summary,
     to_latex,
     to_markdown,
     with_marks,
+    with_spread,
 )
 
 
@@ -142,3 +144,17 @@ def test_rule_costs_suggest_the_largest_job_with_headroom():
     sft, score = costs.to_dict("records")
     assert (sft["suggested_mem_mb"], sft["suggested_runtime_min"]) == (2900, 4)  # 1900 x 1.5, 195 s
     assert (score["jobs"], score["total_s"], score["max_rss_mb"], score["suggested_runtime_min"]) == (2, 60.0, 300, 2)
+
+
+def test_several_training_seeds_show_their_mean_and_spread():
+    rows = [("t", model, seed, "de", "fr", "chrf", value) for model, seed, value in
+            [("sft", 0, 10.0), ("sft", 1, 14.0), ("dpo", 0, 20.0), ("dpo", 1, 20.0)]]
+    rows.append(("t", "published", 0, "de", "fr", "chrf", 50.0))  # not trained: one seed only
+    scores = pd.DataFrame(rows, columns=["testset", "model", "seed", "src_lang", "trg_lang", "metric", "score"])
+    table = group_means(scores)
+    assert list(table["x2x chrf"]) == [12.0, 20.0, 50.0]  # the mean over seeds, as with one seed
+    per_seed = seed_group_means(scores)
+    assert len(per_seed) == 5 and set(per_seed["seed"]) == {0, 1}
+    shown = with_spread(table, per_seed)
+    assert list(shown["x2x chrf"]) == ["12.00 ± 2.83", "20.00 ± 0.00", "50.00"]
+    assert to_markdown(shown).splitlines()[1] == "|---|---|---:|"

@@ -247,6 +247,20 @@ def test_dpo_beta_change_reruns_only_dpo_runs(finished_demo):
     assert "sample_x2x_candidates" not in jobs
 
 
+def test_a_new_training_seed_runs_exactly_its_own_jobs(finished_demo):
+    """`seeds: [0, 1]` on a finished one-seed run: SFT and everything after it once more under results/seed_1/
+    (pairs at the main margin only), the tables with the spread and the seed figure; nothing of seed 0 reruns."""
+    config = write_config(finished_demo, "seeds.yaml", lambda c: c.update(seeds=[0, 1]))
+    runs = len(PREFERENCE_RUNS)
+    assert planned_jobs(finished_demo, "--configfile", config) == {
+        "train_sft": 1, "sample_rm_candidates": 6, "score_rm_candidates": 6, "make_rm_pairs": 1,
+        "train_reward_model": 1, "sample_x2x_candidates": 6, "score_x2x_candidates": 6, "make_x2x_pairs": 4,
+        "train_preference": runs, "translate_testset": 1 + runs, "score_translations": (1 + runs) * len(METRICS),
+        "plot_seed_spread": 1, **REPORT_JOBS}
+    result = snakemake(finished_demo, "-n", "--configfile", config)
+    assert "results/seed_1/models/sft/model.safetensors" in result.stdout
+
+
 def test_rm_scoring_batch_size_change_reruns_scoring_not_the_reward_model(finished_demo):
     config = write_config(finished_demo, "rmbatch.yaml", lambda c: c["reward_model"].update(score_batch_size=32))
     jobs = planned_jobs(finished_demo, "--configfile", config)

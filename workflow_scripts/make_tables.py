@@ -3,7 +3,6 @@ significant), the significance tests by direction group, the 2x2 sampler x score
 and per-direction scores of each test set (FLORES, WMT, ...) and metric, each as Markdown, CSV and LaTeX under
 results/tables/."""
 
-
 import pandas as pd
 
 from eax.io import write_text
@@ -17,10 +16,12 @@ from eax.tables import (
     margin_sweep,
     per_direction,
     reward_model_row,
+    seed_group_means,
     significance_summary,
     to_latex,
     to_markdown,
     with_marks,
+    with_spread,
 )
 from eax.training_log import read_log_history
 
@@ -45,15 +46,22 @@ def outputs(snakemake, name: str) -> dict[str, str]:
 
 def main(snakemake) -> None:
     params = snakemake.params
-    scores = pd.concat([pd.read_csv(path) for path in snakemake.input.scores], ignore_index=True)
+    scores = pd.concat([pd.read_csv(path).assign(seed=seed)
+                        for seed, path in zip(params.score_seeds, snakemake.input.scores, strict=True)],
+                       ignore_index=True)
     main_table = group_means(scores)
     tests = pd.concat([pd.read_csv(path) for path in snakemake.input.significance], ignore_index=True) if (
         snakemake.input.significance) else pd.DataFrame(columns=["scope", *SIGNIFICANCE_COLUMNS])
     title = "Mean score per direction group"
-    if len(tests):
-        title += (f" ({BETTER}/{WORSE}: significantly better/worse than {params.baseline}, p < {params.alpha}; "
-                  "tests in significance.md)")
-    write_table(main_table, outputs(snakemake, "main"), title, params.run_name, marked=with_marks(main_table, tests))
+    if scores["seed"].nunique() > 1:  # mean ± sd over training seeds; the tests are of the first seed's models
+        title += f" over training seeds {', '.join(map(str, scores['seed'].unique()))} (mean ± sd)"
+        shown = with_spread(main_table, seed_group_means(scores))
+    else:
+        shown = with_marks(main_table, tests)
+        if len(tests):
+            title += (f" ({BETTER}/{WORSE}: significantly better/worse than {params.baseline}, p < {params.alpha}; "
+                      "tests in significance.md)")
+    write_table(main_table, outputs(snakemake, "main"), title, params.run_name, marked=shown)
     write_table(significance_summary(tests), outputs(snakemake, "significance"),
                 f"Paired tests against {params.baseline} by direction group", params.run_name)
 

@@ -146,3 +146,20 @@ def rule_cost_bars(costs: pd.DataFrame) -> plt.Figure:
     memory_ax.set(xlabel="peak resident memory of one job (MB)")
     figure.tight_layout()
     return figure
+
+
+def seed_spread(per_seed: pd.DataFrame, metric: str) -> plt.Figure:
+    """Each model's group means on one metric, a dot per training seed and a bar at their mean: the spread the
+    main table's `± sd` summarises."""
+    groups = [column for column in per_seed.columns if column.endswith(f" {metric}")]
+    models = list(dict.fromkeys(per_seed["model"]))
+    figure, axes = plt.subplots(1, len(groups), figsize=(4.5 * len(groups), 4), squeeze=False)
+    for ax, column in zip(axes[0], groups):
+        for position, model in enumerate(models):
+            values = per_seed.loc[per_seed["model"] == model, column].dropna()
+            ax.scatter([position] * len(values), values, color="tab:blue", s=18, zorder=3)
+            ax.hlines(values.mean(), position - 0.3, position + 0.3, color="black")
+        ax.set(title=column, xticks=range(len(models)), ylabel=metric)
+        ax.set_xticklabels(models, rotation=45, ha="right")
+    figure.tight_layout()
+    return figure

@@ -39,6 +39,29 @@ def group_means(scores: pd.DataFrame) -> pd.DataFrame:
     return means.reset_index()
 
 
+def seed_group_means(scores: pd.DataFrame) -> pd.DataFrame:
+    """Each training seed's group means: one row per (testset, model, seed), the columns of `group_means`."""
+    grouped = scores.assign(group=[direction_group(s, t) for s, t in zip(scores["src_lang"], scores["trg_lang"])])
+    means = grouped.pivot_table(index=["testset", "model", "seed"], columns=["group", "metric"], values="score",
+                                aggfunc="mean", sort=False)
+    means.columns = [f"{group} {metric}" for group, metric in means.columns]
+    return means.reset_index()
+
+
+def with_spread(table: pd.DataFrame, per_seed: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
+    """The group-means table (means over seeds) as text `mean ± sd`, the standard deviation over training seeds
+    of each group mean; a model trained once (the published systems, the base model) shows its mean alone."""
+    spread = per_seed.groupby(["testset", "model"], sort=False).std(ddof=1, numeric_only=True)
+    shown = table.copy()
+    for column in table.columns.drop(["testset", "model"]):
+        shown[column] = [
+            "--" if pd.isna(value) else f"{value:.{digits}f}" + (
+                f" ± {spread.loc[(testset, model), column]:.{digits}f}"
+                if pd.notna(spread.loc[(testset, model), column]) else "")
+            for testset, model, value in zip(table["testset"], table["model"], table[column])]
+    return shown
+
+
 def with_marks(table: pd.DataFrame, tests: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
     """The group-means table with each score as text, followed by BETTER or WORSE where the direction group's
     paired test against the baseline is significant (`tests`: compare_with_baseline's rows)."""
@@ -63,7 +86,7 @@ def significance_summary(tests: pd.DataFrame) -> pd.DataFrame:
 def is_number_column(column: pd.Series) -> bool:
     """Numbers, or numbers as text with a significance mark (`with_marks`): right-aligned in a table."""
     return pd.api.types.is_numeric_dtype(column) or bool(
-        len(column) and column.astype(str).str.fullmatch(rf"-?[0-9.]+[{BETTER}{WORSE}]?|--").all())
+        len(column) and column.astype(str).str.fullmatch(rf"-?[0-9.]+([{BETTER}{WORSE}]| ± [0-9.]+)?|--").all())
 
 
 def to_markdown(frame: pd.DataFrame, digits: int = 2) -> str:
