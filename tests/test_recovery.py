@@ -18,6 +18,7 @@ from conftest import copy_workflow, planned_jobs
 from eax.locks import release_stale_locks, snakemake_processes_in
 
 KILL_AT = ["sample_x2x_candidates", "score_x2x_candidates", "train_preference", "score_translations"]
+TIMINGS = {"results/tables/rule_costs.csv", "results/tables/rule_costs.md"}  # wall times: differ by design
 DATA_ARTIFACTS = ["data/seed_shards", "rm/candidates", "rm/scores", "rm/pairs.parquet", "x2x/candidates",
                   "x2x/scores", "x2x/pairs", "tables"]
 
@@ -82,5 +83,5 @@ def test_a_run_killed_four_times_ends_byte_identical_to_an_unbroken_one(finished
     for part in DATA_ARTIFACTS:
         killed, unbroken = files_under(workdir, part), files_under(finished_demo, part)
         assert killed.keys() == unbroken.keys(), part
-        different = [name for name in killed if killed[name] != unbroken[name]]
+        different = [name for name in killed if killed[name] != unbroken[name] and name not in TIMINGS]
         assert different == [], different
