@@ -1,8 +1,8 @@
 """Kill recovery and determinism: the toy run SIGKILLed (Snakemake and every job at once) as sampling, scoring,
 preference training and evaluation start; each restart completes what was cut, nothing is left half-written, and
 the end state is byte-identical to the uninterrupted run's (data artifacts and tables), so the default run is
-deterministic on CPU. The killed run starts from the uninterrupted run's toy world and SFT model (the first
-four minutes of the demo, which no kill targets), so everything it compares is made again."""
+deterministic on CPU. The killed run starts from the uninterrupted run's toy world, SFT model and reward model
+(the first six minutes of the demo, which no kill targets), so everything it compares is made again."""
 
 import os
 import shutil
@@ -19,8 +19,7 @@ from eax.locks import release_stale_locks, snakemake_processes_in
 
 KILL_AT = ["sample_x2x_candidates", "score_x2x_candidates", "train_preference", "score_translations"]
 TIMINGS = {"results/tables/rule_costs.csv", "results/tables/rule_costs.md"}  # wall times: differ by design
-DATA_ARTIFACTS = ["data/seed_shards", "rm/candidates", "rm/scores", "rm/pairs.parquet", "x2x/candidates",
-                  "x2x/scores", "x2x/pairs", "tables"]
+DATA_ARTIFACTS = ["x2x/candidates", "x2x/scores", "x2x/pairs", "tables"]
 
 
 def run(workdir: Path, kill_when_started: str | None = None) -> int | None:
@@ -45,14 +44,15 @@ def run(workdir: Path, kill_when_started: str | None = None) -> int | None:
         return None
 
 
-UP_TO_SFT = ["toy_world", "data/corpus.parquet", "data/sft.parquet", "models/sft"]
+UP_TO_THE_REWARD_MODEL = ["toy_world", "data/corpus.parquet", "data/sft.parquet", "data/seed_shards", "models/sft",
+                          "rm", "models/rm"]
 
 
-def start_from_the_sft_model(finished: Path, workdir: Path) -> None:
-    """Copy the finished run's outputs up to the SFT model (modification times kept) and Snakemake's records
-    of them, so that a run in `workdir` starts with sampling."""
+def start_from_the_reward_model(finished: Path, workdir: Path) -> None:
+    """Copy the finished run's outputs up to the reward model (modification times kept) and Snakemake's records
+    of them, so that a run in `workdir` starts with the x2x sampling."""
     shutil.copytree(finished / ".snakemake" / "metadata", workdir / ".snakemake" / "metadata")
-    for part in UP_TO_SFT:
+    for part in UP_TO_THE_REWARD_MODEL:
         source, target = finished / "results" / part, workdir / "results" / part
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():
@@ -69,8 +69,8 @@ def files_under(root: Path, part: str) -> dict[str, bytes]:
 
 def test_a_run_killed_four_times_ends_byte_identical_to_an_unbroken_one(finished_demo, tmp_path):
     workdir = copy_workflow(tmp_path / "killed")
-    start_from_the_sft_model(finished_demo, workdir)
-    assert "train_sft" not in planned_jobs(workdir)
+    start_from_the_reward_model(finished_demo, workdir)
+    assert not {"train_sft", "sample_rm_candidates", "train_reward_model"} & planned_jobs(workdir).keys()
     for rule in KILL_AT:
         run(workdir, kill_when_started=rule)
         for path in (workdir / "results").rglob("*.parquet"):

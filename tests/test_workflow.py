@@ -125,12 +125,13 @@ def test_demo_writes_a_log_per_rule_and_no_temporary_files(finished_demo):
 
 
 def test_demo_models_load_with_plain_transformers(finished_demo):
-    code = ("import sys; from transformers import AutoModelForCausalLM, AutoTokenizer; "
-            "AutoTokenizer.from_pretrained(sys.argv[1]); AutoModelForCausalLM.from_pretrained(sys.argv[1])")
-    for model in ["sft", *PREFERENCE_RUNS]:
-        folder = finished_demo / "results" / "models" / model
-        assert not list(folder.glob("adapter_*")) and not list(folder.glob("*.bin")), model  # merged, safetensors
-        subprocess.run([sys.executable, "-c", code, str(folder)], check=True, timeout=120)
+    code = ("import sys; from transformers import AutoModelForCausalLM, AutoTokenizer\n"
+            "for folder in sys.argv[1:]:\n"
+            "    AutoTokenizer.from_pretrained(folder); AutoModelForCausalLM.from_pretrained(folder)")
+    folders = [finished_demo / "results" / "models" / model for model in ["sft", *PREFERENCE_RUNS]]
+    for folder in folders:
+        assert not list(folder.glob("adapter_*")) and not list(folder.glob("*.bin")), folder  # merged, safetensors
+    subprocess.run([sys.executable, "-c", code, *map(str, folders)], check=True, timeout=300)  # a fresh process
 
 
 def test_every_rule_that_ran_has_its_cost_in_the_report_table(finished_demo):
