@@ -320,6 +320,11 @@ def group_resources(group, gpu=None):
     }
 
 
+def first_seed(path):
+    """A training rule's output path for the first seed: the one-seed path (the `seed_dir` wildcard empty)."""
+    return path.replace("{seed_dir}", "")
+
+
 def seeded(settings):
     """Params function: `settings` with their `seed` moved by the wildcard's training seed (config `seeds`)."""
     return lambda wildcards: {**settings, "seed": settings["seed"] + SEED_OF_DIR[wildcards.seed_dir]}

@@ -8,7 +8,7 @@ rule measure_oracle:
         candidates=[x2x_files("candidates", sampler) for sampler in X2X_SAMPLERS],
         scores=[x2x_files("scores", variant) for variant in VARIANTS],
         pairs=[preference_data(variant) for variant in VARIANTS],
-        reward_model_log=expand(rules.train_reward_model.output.log_history, seed_dir=""),
+        reward_model_log=first_seed(rules.train_reward_model.output.log_history),
     output:
         csv=report(
             "results/tables/oracle.csv",

@@ -11,7 +11,7 @@ rule make_tables:
             variant=[variant for variant, _ in VARIANT_MARGINS],
             margin=[margin for _, margin in VARIANT_MARGINS],
         ),
-        reward_model_log=expand(rules.train_reward_model.output.log_history, seed_dir=""),
+        reward_model_log=first_seed(rules.train_reward_model.output.log_history),
         significance=significance_files(),
     output:
         main_csv=report(
