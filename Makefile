@@ -5,19 +5,20 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt constraints.txt | md5sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt constraints.txt pyproject.toml | md5sum | cut -c1-12)
 
 .PHONY: install demo test test-fast format config-reference dry-run-paper clean
 
 install: $(STAMP)
 
-$(STAMP): requirements.txt constraints.txt
+$(STAMP): requirements.txt constraints.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
 	rm -f $(VENV)/.installed-* && touch $@
 
 demo: $(STAMP)
-	PYTHONPATH=workflow_scripts $(BIN)/python -m eax.locks .
+	$(BIN)/python -m eax.locks .
 	$(BIN)/snakemake --profile profiles/default
 	$(BIN)/snakemake --profile profiles/default --report results/report.html
 
@@ -32,7 +33,7 @@ format: $(STAMP)  # what tests/test_style.py checks, applied: ruff's fixes and s
 	$(BIN)/snakefmt Snakefile rules/
 
 config-reference: $(STAMP)  # config/README.md from config/schema.yaml and config/config.yaml
-	PYTHONPATH=workflow_scripts $(BIN)/python -m eax.config > config/README.md
+	$(BIN)/python -m eax.config > config/README.md
 
 dry-run-paper: $(STAMP)
 	$(BIN)/snakemake -n --configfile config/paper.yaml

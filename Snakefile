@@ -8,8 +8,7 @@ from snakemake.utils import min_version
 
 min_version("9.0")
 
-sys.path.insert(0, f"{workflow.basedir}/workflow_scripts")
-from eax.config import yaml_syntax_error
+from eax.config import yaml_syntax_error  # the project's library, installed editable by `make install`
 
 if problem := yaml_syntax_error(f"{workflow.basedir}/config/config.yaml"):
     print(problem, file=sys.stderr)

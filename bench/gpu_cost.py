@@ -21,19 +21,16 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "workflow_scripts"))
-
 from paper_scale import language_shares, synthetic_corpus
 
+from eax.config import load_config
 from eax.corpus import rm_seeds, split_into_shards, x2x_seeds
+
+ROOT = Path(__file__).resolve().parents[1]
 
 A100_BF16_FLOPS = 312e12
 
@@ -131,7 +128,7 @@ def main() -> None:
     parser.add_argument("--target-share", type=float, default=0.10)
     parser.add_argument("--shards-per-pair", type=int, help="instead of the config's data.shards_per_pair")
     args = parser.parse_args()
-    config = yaml.safe_load(Path(args.config).read_text())
+    config = load_config(args.config)
     if args.shards_per_pair:
         config["data"]["shards_per_pair"] = args.shards_per_pair
     corpus = synthetic_corpus(args.rows, language_shares(config["languages"]))

@@ -28,15 +28,13 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
-import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "workflow_scripts"))
-
-from eax.config import margin_name
+from eax.config import load_config, margin_name
 from eax.corpus import shard_name
 from eax.languages import PIVOT, en_centric_directions, pair_name, x2x_directions
 from eax.tiny_models import train_chat_tokenizer
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SKEW = {"de": 0.30, "ko": 0.025}  # the rest share what is left equally
 WORDS = ("the of and to in a is that for it as was with be by on not he this are or his from at which but have an "
@@ -166,7 +164,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.run:
         return run_rule_script(*args.run)
-    config = yaml.safe_load(Path(args.config).read_text())
+    config = load_config(args.config)
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="eax-paper-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     try:

@@ -10,18 +10,15 @@ sampling parameters. Prints the figures; the goal is a speed-up of at least 5x.
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workflow_scripts"))
-
-from eax.chat import as_chat  # noqa: E402
-from eax.generation import generate, load_causal_lm  # noqa: E402
-from eax.prompts import eaxt_prompt  # noqa: E402
-from eax.tiny_models import build_causal_lm, save_model, train_chat_tokenizer  # noqa: E402
-from eax.toy_world import ToyWorld, make_corpus  # noqa: E402
+from eax.chat import as_chat
+from eax.generation import generate, load_causal_lm
+from eax.prompts import eaxt_prompt
+from eax.tiny_models import build_causal_lm, save_model, train_chat_tokenizer
+from eax.toy_world import ToyWorld, make_corpus
 
 
 def build_model(folder: Path) -> list[dict]:

@@ -22,11 +22,10 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "workflow_scripts"))
+from eax.config import margin_name
+from eax.science import CLAIMS, Outcomes, measure_all, pair_wiring_errors, scorer_wiring_errors
 
-from eax.config import margin_name  # noqa: E402
-from eax.science import CLAIMS, Outcomes, measure_all, pair_wiring_errors, scorer_wiring_errors  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 PARTS = ["Snakefile", "rules", "workflow_scripts", "config", "profiles", "envs", "report"]
 SEEDED = ["sft", "reward_model", "sampling", *(f"preference.{method}" for method in ("dpo", "orpo", "simpo", "cpo"))]

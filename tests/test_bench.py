@@ -7,18 +7,19 @@ from argparse import Namespace
 
 import pandas as pd
 import pytest
-import yaml
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
 import gpu_cost  # noqa: E402
+
+from eax.config import load_config
 
 FIGURES = Namespace(gen_tps=3363, hf_gap=14, vllm_startup=90, hf_startup=40, metric_startup=20, prompt_tokens=120,
                     output_tokens=50, mfu=0.4, peak_flops=312e12, policy_params=7.6e9, metric_params=0.58e9)
 
 
 def paper_stages(shards: int, rows: int = 20_000) -> tuple[dict, int]:
-    config = yaml.safe_load((ROOT / "config" / "paper.yaml").read_text())
+    config = load_config(ROOT / "config" / "paper.yaml")
     config["data"]["shards_per_pair"] = shards
     corpus = gpu_cost.synthetic_corpus(rows, gpu_cost.language_shares(config["languages"]))
     return {stage.name: stage for stage in gpu_cost.stages(config, corpus, FIGURES)}, len(corpus)

@@ -4,12 +4,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from eax.config import config_errors, evaluation_directions
+from eax.config import config_errors, evaluation_directions, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = yaml.safe_load((ROOT / "config" / "schema.yaml").read_text())
 DEFAULT = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-PAPER = yaml.safe_load((ROOT / "config" / "paper.yaml").read_text())
+PAPER = load_config(ROOT / "config" / "paper.yaml")
 PUBLISHED = {"model": "sft", "testset": "toy_devtest", "directions": "x2x", "metric": "chrf", "value": 40.0,
              "base_model": "toy", "source": "made up"}
 
@@ -30,6 +30,54 @@ def changed(path: str, value):
 @pytest.mark.parametrize("config", [DEFAULT, PAPER], ids=["default", "paper"])
 def test_shipped_configs_are_valid(config):
     assert config_errors(config, SCHEMA) == []
+
+
+# The recipe's facts (../shared/notes/eax-recipe.md: prompts, pairs, training; ALMA-R's runs/cpo_ft.sh). paper.yaml
+# states only what differs from config/config.yaml, so a default changed for the toy world must not leak into it.
+RECIPE = {
+    "model.chat_template": "chatml", "data.prompt_seed": 114514,
+    "sampling.n": 4, "sampling.temperature": 1.0, "sampling.top_p": 1.0, "sampling.max_new_tokens": 768,
+    "reward_data.metric": "bleurt", "reward_data.thresholds.bleurt.min_margin": 20.0,
+    "reward_data.thresholds.bleurt.min_winner_score": 70.0, "reward_data.seed": 114514,
+    "x2x.min_margin": 10.0, "x2x.seed": 114514,
+    **{f"{stage}.{key}": value for stage in ["sft", "reward_model", "preference.dpo", "preference.orpo",
+                                             "preference.simpo"]
+       for key, value in {"method": "full", "epochs": 1, "lr_scheduler": "cosine", "warmup_ratio": 0.1,
+                          "bf16": True, "max_length": 2048}.items()},
+    "sft.learning_rate": 7e-6, "sft.per_device_batch_size": 8,
+    "reward_model.learning_rate": 4e-6, "reward_model.per_device_batch_size": 4, "reward_model.eval_fraction": 0.04,
+    **{f"preference.{method}.{key}": value for method in ["dpo", "orpo", "simpo"]
+       for key, value in {"learning_rate": 2e-7, "per_device_batch_size": 4, "beta": 0.4, "pref_ftx": 2.0}.items()},
+    "preference.simpo.simpo_gamma": 0.5,
+    "preference.cpo.method": "lora", "preference.cpo.lora.r": 16, "preference.cpo.lora.alpha": 32,
+    "preference.cpo.lora.dropout": 0.05, "preference.cpo.lora.target_modules": ["down_proj"],
+    "preference.cpo.beta": 0.1, "preference.cpo.learning_rate": 1e-4, "preference.cpo.lr_scheduler": "inverse_sqrt",
+    "preference.cpo.warmup_ratio": 0.01, "preference.cpo.weight_decay": 0.01, "preference.cpo.per_device_batch_size": 2,
+    "preference.cpo.max_prompt_length": 256, "preference.cpo.max_length": 512, "preference.cpo.seed": 42,
+}
+
+
+def value_at(config: dict, dotted: str):
+    for key in dotted.split("."):
+        config = config[key]
+    return config
+
+
+def test_the_paper_config_merged_over_the_defaults_is_the_recipe():
+    assert {key: value_at(PAPER, key) for key in RECIPE} == RECIPE
+
+
+def test_the_paper_config_states_only_what_differs_from_the_defaults():
+    def repeated(overlay: dict, default: dict, prefix: str = "") -> list[str]:
+        keys = []
+        for key, value in overlay.items():
+            if isinstance(value, dict) and isinstance(default.get(key), dict):
+                keys += repeated(value, default[key], f"{prefix}{key}.")
+            elif default.get(key, object()) == value:
+                keys.append(prefix + key)
+        return keys
+
+    assert repeated(yaml.safe_load((ROOT / "config" / "paper.yaml").read_text()), DEFAULT) == []
 
 
 @pytest.mark.parametrize("path, value, message", [

@@ -20,7 +20,6 @@ from eax.training_log import read_log_history
 
 SAVE_STEPS = 10
 RUN_SFT = """import json, sys
-sys.path.insert(0, {library!r})
 from eax.sft import run_sft
 run_sft(**json.loads(sys.argv[1]))
 """
@@ -49,9 +48,8 @@ def run(arguments: dict, name: str, root: Path) -> subprocess.Popen:
     import json
 
     job = {**arguments, "work_dir": str(root / f"work-{name}"), "model_file": str(root / name / "model.safetensors")}
-    code = RUN_SFT.format(library=str(ROOT / "workflow_scripts"))
     environment = {**os.environ, "TRANSFORMERS_VERBOSITY": "info", "OMP_NUM_THREADS": "1"}
-    return subprocess.Popen([sys.executable, "-c", code, json.dumps(job)], env=environment, text=True,
+    return subprocess.Popen([sys.executable, "-c", RUN_SFT, json.dumps(job)], env=environment, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 

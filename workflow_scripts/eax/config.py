@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from eax.languages import LANGUAGES, PIVOT, TOY_LANGUAGES, en_centric_directions, split_pair_name, x2x_directions
 from eax.locations import is_hub_id
 
+CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
 NUMBER_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 DIRECTION_GROUPS = ("en_centric", "en2x", "x2en", "x2x")
 TOY = "toy"  # the value that points a source (corpus, model, metric, test set, system) at the embedded toy world
@@ -254,6 +256,16 @@ def read_yaml(path: str | Path) -> object:
         return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
+def load_config(path: str | Path) -> dict:
+    """A config file as the workflow sees it: merged over config/config.yaml (the defaults) by Snakemake's own
+    merge, key by key through mappings, a list replacing the default's list whole."""
+    from snakemake.utils import update_config
+
+    config = read_yaml(CONFIG_DIR / "config.yaml")
+    update_config(config, read_yaml(path) or {})
+    return config
+
+
 def yaml_syntax_error(path: str | Path) -> str | None:
     """Where a YAML file fails to parse, as one line naming the file, line and column; None if it parses. The
     pure-Python parser reruns only on failure, for its messages."""
@@ -312,7 +324,7 @@ def reference_rows(schema: dict, defaults: dict) -> list[tuple[str, str, str, st
         node = resolved(node)
         if key:
             shown = "" if node.get("properties") else _shown(default)  # an object's keys have rows of their own
-            rows.append((key, _allowed(node), shown, node.get("description", "")))
+            rows.append((key, _allowed(node, resolved), shown, node.get("description", "")))
         items = node.get("items")
         if node.get("type") == "array" and isinstance(items, dict) and resolved(items).get("properties"):
             walk_properties(resolved(items), f"{key}[]", None)
@@ -327,17 +339,15 @@ def reference_rows(schema: dict, defaults: dict) -> list[tuple[str, str, str, st
     return rows
 
 
-def _allowed(node: dict) -> str:
+def _allowed(node: dict, resolved: Callable[[dict], dict]) -> str:
+    """A key's allowed values in a few words: its enum, its type and bounds, or its alternatives joined by "or"."""
     if "enum" in node:
         return " \\| ".join(map(str, node["enum"]))
-    options = [option for option in node.get("oneOf", [])]
-    if options:
-        return " or ".join(_allowed({**option, **({"type": option["type"]} if "type" in option else {})})
-                           if "$ref" not in option else "number" for option in options)
-    kind = node.get("type", "")
+    if "oneOf" in node:
+        return " or ".join(_allowed(resolved(option), resolved) for option in node["oneOf"])
     bounds = [f"{word} {node[name]}" for name, word in (("minimum", ">="), ("exclusiveMinimum", ">"),
                                                         ("maximum", "<="), ("exclusiveMaximum", "<")) if name in node]
-    return " ".join([str(kind), *bounds]).strip()
+    return " ".join([str(node.get("type", "")), *bounds]).strip()
 
 
 def _shown(value: object) -> str:
@@ -362,5 +372,4 @@ def reference_markdown(schema: dict, defaults: dict) -> str:
 
 
 if __name__ == "__main__":
-    root = Path(__file__).resolve().parents[2] / "config"
-    print(reference_markdown(read_yaml(root / "schema.yaml"), read_yaml(root / "config.yaml")), end="")
+    print(reference_markdown(read_yaml(CONFIG_DIR / "schema.yaml"), read_yaml(CONFIG_DIR / "config.yaml")), end="")

@@ -56,6 +56,8 @@ def train(task: str, arguments: dict, gpus: int) -> None:
     method = arguments["hp"]["method"]
     command = launch_command(CONFIG_DIR / ACCELERATE_CONFIGS[method], gpus, spec, os.environ)
     print(f"launching {gpus} processes: {shlex.join(command)}", flush=True)
+    # `make install` installs eax in the project's virtualenv; a per-rule conda env (--use-conda) has it only as
+    # the rule script's sibling folder, which `python -m eax.distributed` would not see: name that folder
     library = str(Path(__file__).resolve().parents[1])
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [library, os.environ.get("PYTHONPATH")]))}
     subprocess.run(command, env=environment, stdout=sys.stdout, stderr=sys.stderr, check=True)
