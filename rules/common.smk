@@ -12,9 +12,10 @@ from eax.config import (
     config_errors,
     evaluated_models,
     read_yaml,
-    evaluation_directions,
     margin_name,
     preference_run_names,
+    system_pairs,
+    testset_pairs,
 )
 from eax.corpus import shard_name
 from eax.preference import METHODS as PREFERENCE_METHODS, prompt_style
@@ -53,13 +54,7 @@ SHARDS = [
     shard_name(index) for index in range(config["data"]["shards_per_pair"])
 ]  # a static DAG: a dry run shows every job
 TESTSETS = {testset["name"]: testset for testset in config["evaluation"]["testsets"]}
-TESTSET_DIRECTIONS = {
-    name: [
-        pair_name(*d)
-        for d in evaluation_directions(testset.get("directions") or config["evaluation"]["directions"], LANGUAGES)
-    ]
-    for name, testset in TESTSETS.items()
-}
+TESTSET_DIRECTIONS = {name: testset_pairs(testset, config) for name, testset in TESTSETS.items()}
 METRICS = config["evaluation"]["metrics"]
 PER_DIRECTION_TABLES = [
     [testset, metric, ext] for testset in TESTSETS for metric in METRICS for ext in ("md", "csv", "tex")
@@ -82,6 +77,10 @@ ALMA_R_TOY = "results/toy_world/alma_r_preference"
 TOY_BLEURT = "results/toy_world/bleurt"
 TOY_BLEURT_FILES = ["config.json", "model.safetensors", "spm.model"]
 EXTERNAL_SYSTEMS = {system["name"]: system for system in config["evaluation"]["external_systems"]}
+SYSTEM_DIRECTIONS = {
+    name: system_pairs(system, TESTSET_DIRECTIONS[system["testset"]], LANGUAGES)
+    for name, system in EXTERNAL_SYSTEMS.items()
+}
 SIGNIFICANCE = config["evaluation"]["significance"]
 MAIN_METRIC = "chrf" if "chrf" in METRICS else METRICS[0]
 PAIR_RULE_MEM_MB = 1000  # a pair job at the paper scale peaks at 0.53 GiB (bench/paper_scale.py); local on clusters
@@ -307,6 +306,11 @@ def testset_source_files(wildcards):
 def testset_directions(wildcards):
     """Params function: the pair names (de2fr) of the wildcard's test set."""
     return TESTSET_DIRECTIONS[wildcards.testset]
+
+
+def covered_directions(testset, name):
+    """The pair names a system has outputs for on a test set: a published system's own, else all the test set's."""
+    return SYSTEM_DIRECTIONS.get(name, TESTSET_DIRECTIONS[testset])
 
 
 def group_resources(group, gpu=None):

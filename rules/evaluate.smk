@@ -44,7 +44,8 @@ rule translate_testset:
 rule import_external_system:
     input:
         hypotheses=lambda wildcards: [
-            f"{external_system_folder(wildcards.system)}/{pair}.txt" for pair in TESTSET_DIRECTIONS[wildcards.testset]
+            f"{external_system_folder(wildcards.system)}/{pair}.txt"
+            for pair in covered_directions(wildcards.testset, wildcards.system)
         ],
         references=testset_source_files,
     output:
@@ -60,7 +61,7 @@ rule import_external_system:
         "../envs/data.yaml"
     params:
         library=library_version("import_external_system.py"),
-        directions=testset_directions,
+        directions=lambda wildcards: covered_directions(wildcards.testset, wildcards.system),
         format=testset_field("format"),
         root=lambda wildcards: testset_root(wildcards.testset),
         split=testset_field("split"),
@@ -95,7 +96,7 @@ rule score_translations:
         format=testset_field("format"),
         root=lambda wildcards: testset_root(wildcards.testset),
         split=testset_field("split"),
-        directions=testset_directions,
+        directions=lambda wildcards: covered_directions(wildcards.testset, wildcards.model),
         metric_model=lambda wildcards: metric_model(wildcards.metric)[0],
         metric_model_name=lambda wildcards: metric_model(wildcards.metric)[1],
         batch_size=config["evaluation"]["metric_batch_size"],
@@ -126,6 +127,7 @@ rule compare_with_baseline:
         root=lambda wildcards: testset_root(wildcards.testset),
         split=testset_field("split"),
         directions=testset_directions,
+        covered=lambda wildcards: [covered_directions(wildcards.testset, name) for name in compared_systems(wildcards)],
         test=SIGNIFICANCE["test"],
         resamples=SIGNIFICANCE["resamples"],
         seed=SIGNIFICANCE["seed"],

@@ -56,6 +56,19 @@ def test_group_means_average_each_direction_group():
             direction_group("de", "fr")] == ["en2x", "x2en", "x2x"]
 
 
+def test_a_system_covering_part_of_a_group_gets_no_mean_of_that_group():
+    scores = pd.DataFrame([
+        ("t", "sft", "en", "de", "chrf", 40.0), ("t", "sft", "en", "fr", "chrf", 60.0),
+        ("t", "sft", "de", "en", "chrf", 30.0),
+        ("t", "gpt4", "en", "de", "chrf", 70.0), ("t", "gpt4", "de", "en", "chrf", 50.0),  # no en2fr
+    ], columns=["testset", "model", "src_lang", "trg_lang", "metric", "score"])
+    table = group_means(scores).set_index("model")
+    assert table.loc["sft", "en2x chrf"] == 50.0 and pd.isna(table.loc["gpt4", "en2x chrf"])
+    assert table.loc["gpt4", "x2en chrf"] == 50.0
+    shown = table.reset_index()[["testset", "model", "en2x chrf", "x2en chrf"]]
+    assert "| t | gpt4 | -- | 50.00 |" in to_markdown(shown)
+
+
 def test_length_sorted_batches_cover_every_index_once_longest_first():
     batches = list(length_sorted_batches([3, 9, 1, 7, 5], 2))
     assert batches == [[1, 3], [4, 0], [2]]

@@ -86,6 +86,23 @@ def test_toy_comet_loads_offline_and_scores(corpus, toy_comet):
     assert len(output.scores) == 2 and output.scores[0] == pytest.approx(output.scores[1])
 
 
+def test_toy_comet_built_in_a_project_loads_after_the_project_moves(corpus, tmp_path, monkeypatch):
+    """The rule builds it under results/ relative to the working directory: a copied or moved project (a pytest
+    demo copied elsewhere, a results folder synced to a cluster) must still find the encoder."""
+    from eax.scoring import load_comet
+
+    texts = [*corpus["src_text"], *corpus["trg_text"]]
+    (tmp_path / "before").mkdir()
+    monkeypatch.chdir(tmp_path / "before")
+    final = Path("results/comet")
+    build_comet(texts, Path("staging"), final, hidden_size=16, num_layers=1, vocab_size=200, seed=0)
+    final.parent.mkdir()
+    Path("staging").rename(final)
+    (tmp_path / "before").rename(tmp_path / "after")
+    monkeypatch.chdir(tmp_path / "after")
+    load_comet("results/comet/checkpoints/model.ckpt", "evaluation.comet_model")
+
+
 def test_comet_system_score_is_the_mean_segment_score_per_direction_with_a_signature(corpus, toy_comet):
     from eax.metrics import DirectionSegments, score_directions
     from eax.scoring import comet_scores, load_comet

@@ -101,19 +101,27 @@ def test_published_system_is_scored_as_a_baseline_row(finished_demo):
 
 def test_published_systems_are_scored_alone_under_the_names_they_are_known_by(finished_demo, tmp_path):
     """Scoring published WMT outputs: `score_published_systems` imports and scores them and runs nothing else,
-    and a system keeps its own name, dots included (ALMA's gpt3.5-text-davinci-003)."""
-    name = "gpt3.5-text-davinci-003"
+    a system keeps its own name, dots included (ALMA's gpt3.5-text-davinci-003), and one may cover only some of
+    its test set's directions."""
+    name, partial = "gpt3.5-text-davinci-003", "x2en-only"
     demo_outputs = finished_demo / "results" / "eval" / "toy_devtest" / "toy_published"
     shutil.copytree(demo_outputs / "hypotheses", tmp_path / name)
-    config = write_config(finished_demo, "published.yaml", lambda c: c["evaluation"]["external_systems"].append(
-        {"name": name, "testset": "toy_devtest", "path": str(tmp_path / name)}))
+    (tmp_path / partial).mkdir()
+    for file in (demo_outputs / "hypotheses").glob("*2en.txt"):
+        shutil.copy(file, tmp_path / partial / file.name)
+    config = write_config(finished_demo, "published.yaml", lambda c: c["evaluation"]["external_systems"].extend([
+        {"name": name, "testset": "toy_devtest", "path": str(tmp_path / name)},
+        {"name": partial, "testset": "toy_devtest", "path": str(tmp_path / partial), "directions": ["x2en"]}]))
     assert planned_jobs(finished_demo, "score_published_systems", "--configfile", config) == {
-        "import_external_system": 1, "score_translations": len(METRICS), "score_published_systems": 1}
+        "import_external_system": 2, "score_translations": 2 * len(METRICS), "score_published_systems": 1}
     result = snakemake(finished_demo, "score_published_systems", "--configfile", config)
     assert result.returncode == 0, result.stderr[-3000:]
     for metric in METRICS:
+        full = pd.read_csv(demo_outputs / "scores" / f"{metric}.csv")
         scores = pd.read_csv(demo_outputs.parent / name / "scores" / f"{metric}.csv")
-        assert scores["score"].tolist() == pd.read_csv(demo_outputs / "scores" / f"{metric}.csv")["score"].tolist()
+        assert scores["score"].tolist() == full["score"].tolist()
+        scores = pd.read_csv(demo_outputs.parent / partial / "scores" / f"{metric}.csv")
+        assert scores["score"].tolist() == full[full["trg_lang"] == "en"]["score"].tolist()
 
 
 def test_demo_writes_a_log_per_rule_and_no_temporary_files(finished_demo):

@@ -17,11 +17,12 @@ from eax.testsets import checked_hypotheses, load_directions
 Direction = tuple[str, str]
 
 
-def units(directions: list[Direction]) -> list[tuple[str, str, list[Direction]]]:
-    """(scope, name, directions) of each test: every direction, then every direction group that has directions."""
+def units(directions: list[Direction], shared: list[Direction]) -> list[tuple[str, str, list[Direction]]]:
+    """(scope, name, directions) of each test: every direction both systems have (`shared`), then every direction
+    group of the test set (`directions`) that they both have whole: a group in part is no group's test."""
     groups = [(group, [d for d in directions if direction_group(*d) == group]) for group in GROUP_ORDER]
-    return ([("direction", pair_name(*d), [d]) for d in directions]
-            + [("group", group, members) for group, members in groups if members])
+    return ([("direction", pair_name(*d), [d]) for d in shared]
+            + [("group", group, members) for group, members in groups if members and set(members) <= set(shared)])
 
 
 def read_segment_scores(path: str) -> dict[Direction, np.ndarray]:
@@ -37,6 +38,8 @@ def read_hypotheses(folder: str, references: dict[Direction, list[str]]) -> dict
 def main(snakemake) -> None:
     params, metric = snakemake.params, snakemake.wildcards.metric
     directions = [split_pair_name(pair) for pair in params.directions]
+    covered = {name: set(map(split_pair_name, pairs))  # a published system may cover only some directions
+               for name, pairs in zip(params.systems, params.covered, strict=True)}
     baseline, *systems = params.systems
     if metric in MODEL_METRICS:
         outputs = dict(zip(params.systems, map(read_segment_scores, snakemake.input.segments)))
@@ -47,8 +50,8 @@ def main(snakemake) -> None:
     else:
         segments = load_directions(params.format, params.root, params.split, directions)
         references = {d: segments[d][1] for d in directions}
-        outputs = {name: read_hypotheses(folder, references)
-                   for name, folder in zip(params.systems, snakemake.input.hypotheses)}
+        outputs = {name: read_hypotheses(folder, {d: refs for d, refs in references.items() if d in covered[name]})
+                   for name, folder in zip(params.systems, snakemake.input.hypotheses, strict=True)}
 
         def compare(system: str, members: list[Direction]) -> Comparison:
             pooled = Segments(*([text for d in members for text in texts[d]]
@@ -58,7 +61,8 @@ def main(snakemake) -> None:
 
     rows = []
     for system in systems:
-        for scope, name, members in units(directions):
+        shared = [d for d in directions if d in covered[system] & covered[baseline]]
+        for scope, name, members in units(directions, shared):
             result = compare(system, members)
             rows.append({"testset": snakemake.wildcards.testset, "metric": metric, "baseline": baseline,
                          "model": system, "scope": scope, "directions": name, "baseline_score": result.baseline,

@@ -6,7 +6,15 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from eax.languages import LANGUAGES, PIVOT, TOY_LANGUAGES, en_centric_directions, split_pair_name, x2x_directions
+from eax.languages import (
+    LANGUAGES,
+    PIVOT,
+    TOY_LANGUAGES,
+    en_centric_directions,
+    pair_name,
+    split_pair_name,
+    x2x_directions,
+)
 from eax.locations import is_hub_id
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
@@ -179,7 +187,7 @@ def _reproduction_errors(config: dict) -> list[str]:
 
 def _external_system_errors(config: dict, model_names: set[str]) -> list[str]:
     errors = []
-    testsets = {testset["name"] for testset in config["evaluation"]["testsets"]}
+    testsets = {testset["name"]: testset for testset in config["evaluation"]["testsets"]}
     names = [system["name"] for system in config["evaluation"]["external_systems"]]
     for index, system in enumerate(config["evaluation"]["external_systems"]):
         key = f"config key `evaluation.external_systems.{index}"
@@ -187,11 +195,29 @@ def _external_system_errors(config: dict, model_names: set[str]) -> list[str]:
             errors.append(f"{key}.name`: {system['name']!r} is already the name of a model or another system")
         if system["testset"] not in testsets:
             errors.append(f"{key}.testset`: no test set named {system['testset']!r} ({', '.join(sorted(testsets))})")
+        elif system.get("directions"):
+            errors += _system_direction_errors(f"evaluation.external_systems.{index}.directions", system,
+                                               testsets[system["testset"]], config)
         if system["path"] == TOY and config["corpus"]["source"] != TOY:
             errors.append(f"{key}.path`: `toy` needs `corpus.source: toy`")
         elif system["path"] != TOY and not Path(system["path"]).is_dir():
             errors.append(f"{key}.path`: folder not found: {system['path']}")
     return errors
+
+
+def _system_direction_errors(key: str, system: dict, testset: dict, config: dict) -> list[str]:
+    """A published system covers some of its test set's directions, and at least one."""
+    if errors := _direction_errors(key, system["directions"], list(LANGUAGES)):
+        return errors
+    covered = testset_pairs(testset, config)
+    extra = [pair_name(*d) for d in evaluation_directions(system["directions"], config["languages"])
+             if pair_name(*d) not in covered]
+    if extra:
+        return [f"config key `{key}`: {', '.join(extra)} not among the directions of test set {testset['name']!r} "
+                f"({', '.join(covered)})"]
+    if not system_pairs(system, covered, config["languages"]):
+        return [f"config key `{key}`: covers none of the directions of test set {testset['name']!r}"]
+    return []
 
 
 def _testset_errors(key: str, testset: dict, corpus_source: str) -> list[str]:
@@ -230,6 +256,21 @@ def _source_errors(key: str, value: str, expect: str) -> list[str]:
     if is_hub_id(value) and not value.endswith(".parquet"):
         return []
     return [f"config key `{key}`: {value} not found (give `toy`, an existing local path, or a hub id like owner/name)"]
+
+
+def testset_pairs(testset: dict, config: dict) -> list[str]:
+    """The pair names (de2fr) a test set is evaluated on: its own `directions`, else `evaluation.directions`."""
+    items = testset.get("directions") or config["evaluation"]["directions"]
+    return [pair_name(*direction) for direction in evaluation_directions(items, config["languages"])]
+
+
+def system_pairs(system: dict, testset: list[str], languages: list[str]) -> list[str]:
+    """The pair names a published system has outputs for, in its test set's order (`testset`): its own
+    `directions` (groups or pairs), or every direction of the test set when it names none."""
+    if not system.get("directions"):
+        return testset
+    own = {pair_name(*direction) for direction in evaluation_directions(system["directions"], languages)}
+    return [pair for pair in testset if pair in own]
 
 
 def evaluation_directions(items: list[str], languages: list[str]) -> list[tuple[str, str]]:

@@ -28,9 +28,21 @@ def direction_group(src: str, trg: str) -> str:
     return "x2en" if trg == PIVOT else "x2x"
 
 
+def whole_groups(scores: pd.DataFrame) -> pd.DataFrame:
+    """The scores with their direction `group`, less each (test set, system, metric, group) that lacks some of the
+    group's directions on the test set (a published system may cover only some): a mean over fewer directions
+    would not compare with the others'."""
+    grouped = scores.assign(group=[direction_group(s, t) for s, t in zip(scores["src_lang"], scores["trg_lang"])],
+                            direction=scores["src_lang"] + "2" + scores["trg_lang"])
+    keys = ["testset", "metric", "group"]
+    have = grouped.groupby([*keys, "model"])["direction"].transform("nunique")
+    return grouped[have == grouped.groupby(keys)["direction"].transform("nunique")].drop(columns="direction")
+
+
 def group_means(scores: pd.DataFrame) -> pd.DataFrame:
-    """One row per (testset, model), one column per `{group} {metric}`: the mean over that group's directions."""
-    grouped = scores.assign(group=[direction_group(s, t) for s, t in zip(scores["src_lang"], scores["trg_lang"])])
+    """One row per (testset, model), one column per `{group} {metric}`: the mean over that group's directions
+    (none where a system lacks some of them)."""
+    grouped = whole_groups(scores)
     means = grouped.pivot_table(index=["testset", "model"], columns=["group", "metric"], values="score",
                                 aggfunc="mean", sort=False)
     columns = [(g, m) for g in GROUP_ORDER for m in metric_order(scores["metric"]) if (g, m) in means.columns]
@@ -41,7 +53,7 @@ def group_means(scores: pd.DataFrame) -> pd.DataFrame:
 
 def seed_group_means(scores: pd.DataFrame) -> pd.DataFrame:
     """Each training seed's group means: one row per (testset, model, seed), the columns of `group_means`."""
-    grouped = scores.assign(group=[direction_group(s, t) for s, t in zip(scores["src_lang"], scores["trg_lang"])])
+    grouped = whole_groups(scores)
     means = grouped.pivot_table(index=["testset", "model", "seed"], columns=["group", "metric"], values="score",
                                 aggfunc="mean", sort=False)
     means.columns = [f"{group} {metric}" for group, metric in means.columns]
@@ -93,7 +105,8 @@ def to_markdown(frame: pd.DataFrame, digits: int = 2) -> str:
     header = "| " + " | ".join(map(str, frame.columns)) + " |"
     rule = "|" + "|".join("---:" if is_number_column(frame[c]) else "---" for c in frame.columns) + "|"
     body = [
-        "| " + " | ".join(f"{v:.{digits}f}" if isinstance(v, float) else str(v) for v in row) + " |"
+        "| " + " | ".join(("--" if pd.isna(v) else f"{v:.{digits}f}") if isinstance(v, float) else str(v) for v in row)
+        + " |"
         for row in frame.itertuples(index=False)
     ]
     return "\n".join([header, rule, *body]) + "\n"

@@ -131,8 +131,9 @@ def build_comet(texts: list[str], root: Path, final_root: Path, hidden_size: int
     With `training` samples (src, mt, ref, score) it is first fitted for `steps` steps, so its scores mean
     something (the toy world distils sentence chrF into it); otherwise it stays random.
 
-    `root/encoder` holds the encoder's config and tokenizer (COMET's `pretrained_model`, recorded as an
-    absolute path under `final_root`, where `root` will be moved), `root/hparams.yaml` and
+    `root/encoder` holds the encoder's config and tokenizer (COMET's `pretrained_model`, recorded under
+    `final_root`, where `root` will be moved, as that path is given: the rule gives it relative to the working
+    directory, where Snakemake runs every job, so a moved or copied project still loads it), `root/hparams.yaml` and
     `root/checkpoints/model.ckpt` are what `comet.load_from_checkpoint` reads. Returns the checkpoint path.
     """
     import torch
@@ -167,7 +168,7 @@ def build_comet(texts: list[str], root: Path, final_root: Path, hidden_size: int
     if training and steps:
         losses = fit_comet(model, training, steps, batch_size=16, learning_rate=1e-3, seed=seed)
         print(f"COMET fit: MSE {sum(losses[:20]) / 20:.4f} (first 20 steps) -> {sum(losses[-20:]) / 20:.4f} (last 20)")
-    hparams = {**dict(model.hparams), "pretrained_model": str(final_root.resolve() / "encoder")}
+    hparams = {**dict(model.hparams), "pretrained_model": str(final_root / "encoder")}
     (root / "hparams.yaml").write_text(
         yaml.safe_dump({"class_identifier": "regression_metric", **hparams}), encoding="utf-8"
     )
