@@ -283,8 +283,10 @@ def name_pattern(names):
 
 
 def testset_field(field):
-    """Params function: `format` or `split` (flores200 only; else None) of the wildcard's test set."""
-    return lambda wildcards: TESTSETS[wildcards.testset].get(field)
+    """Params function: `format`, `split` (flores200 only; else None) or `root` of the wildcard's test set."""
+    if field == "root":
+        return lookup(dpath="{testset}", within={name: testset_root(name) for name in TESTSETS})
+    return lookup(dpath=f"{{testset}}/{field}", within=TESTSETS, default=None)
 
 
 def testset_root(name):
