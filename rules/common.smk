@@ -73,8 +73,19 @@ PREFERENCE_RUNS = preference_run_names(config["preference"]["runs"])
 PREFERENCE_RUN_DATA = dict(zip(PREFERENCE_RUNS, (run["data"] for run in config["preference"]["runs"])))
 TRAINED_MODELS = ["sft", "rm", *PREFERENCE_RUNS]
 EVALUATED_MODELS = evaluated_models(config["evaluation"]["models"], PREFERENCE_RUNS)
-ALMA_R_TOY = "results/toy_world/alma_r_preference"
-TOY_BLEURT = "results/toy_world/bleurt"
+# Everything the toy world makes (rules/toy_world.smk writes it; the `toy` value of a config key points here).
+TOY_WORLD = {
+    "corpus": "results/toy_world/corpus.parquet",
+    "parallel": "results/toy_world/parallel.parquet",
+    "monolingual": "results/toy_world/monolingual.parquet",
+    "lexicon": "results/toy_world/lexicon.json",
+    "flores200": "results/toy_world/flores200",
+    "published_system": "results/toy_world/published_system",
+    "alma_r": "results/toy_world/alma_r_preference",
+    "base_model": "results/toy_world/base_model",
+    "comet": "results/toy_world/comet/checkpoints/model.ckpt",
+    "bleurt": "results/toy_world/bleurt",
+}
 TOY_BLEURT_FILES = ["config.json", "model.safetensors", "spm.model"]
 EXTERNAL_SYSTEMS = {system["name"]: system for system in config["evaluation"]["external_systems"]}
 SYSTEM_DIRECTIONS = {
@@ -100,7 +111,7 @@ def library_version(script):
 def corpus_path():
     source = config["corpus"]["source"]
     if source == TOY:
-        return "results/toy_world/corpus.parquet"
+        return TOY_WORLD["corpus"]
     return "results/data/corpus.download.parquet" if is_hub_id(source) else source
 
 
@@ -110,7 +121,7 @@ def model_dir(name, seed_dir="{seed_dir}"):
     if name != "base":
         return f"results/{seed_dir}models/{name}"
     base = config["model"]["base"]
-    return "results/toy_world/base_model" if base == TOY else base
+    return TOY_WORLD["base_model"] if base == TOY else base
 
 
 def model_files(name, seed_dir="{seed_dir}"):
@@ -125,12 +136,12 @@ def model_files(name, seed_dir="{seed_dir}"):
 
 def comet_checkpoint(model):
     """The COMET model to score with: the toy world's checkpoint for `toy`, else the file or hub id as given."""
-    return "results/toy_world/comet/checkpoints/model.ckpt" if model == TOY else model
+    return TOY_WORLD["comet"] if model == TOY else model
 
 
 def bleurt_checkpoint(checkpoint):
     """The BLEURT model to score with: the toy world's folder for `toy`, else the folder or hub id as given."""
-    return TOY_BLEURT if checkpoint == TOY else checkpoint
+    return TOY_WORLD["bleurt"] if checkpoint == TOY else checkpoint
 
 
 def metric_files(metric, configured):
@@ -202,7 +213,7 @@ def preference_data(data, seed_dir=""):
 def alma_r_files():
     source = config["alma_r"]["source"]
     if source == TOY:
-        return [f"{ALMA_R_TOY}/{name}/train-00000-of-00001.parquet" for name in config["alma_r"]["configs"]]
+        return [f"{TOY_WORLD['alma_r']}/{name}/train-00000-of-00001.parquet" for name in config["alma_r"]["configs"]]
     return []
 
 
@@ -215,7 +226,7 @@ def model_location(wildcards, input):
 
 def external_system_folder(name):
     path = EXTERNAL_SYSTEMS[name]["path"]
-    return "results/toy_world/published_system" if path == TOY else path
+    return TOY_WORLD["published_system"] if path == TOY else path
 
 
 def systems_on(testset, seed_dir=""):
@@ -292,7 +303,7 @@ def testset_field(field):
 def testset_root(name):
     """Where a test set's files are: made by the toy world, downloaded by a rule, or a user's folder."""
     path = TESTSETS[name]["path"]
-    return {TOY: "results/toy_world/flores200", "download": FLORES_DOWNLOAD}.get(path, path)
+    return {TOY: TOY_WORLD["flores200"], "download": FLORES_DOWNLOAD}.get(path, path)
 
 
 def testset_source_files(wildcards):

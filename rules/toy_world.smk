@@ -3,22 +3,22 @@
 
 rule make_toy_world:
     output:
-        corpus="results/toy_world/corpus.parquet",
-        parallel="results/toy_world/parallel.parquet",
-        monolingual="results/toy_world/monolingual.parquet",
+        corpus=TOY_WORLD["corpus"],
+        parallel=TOY_WORLD["parallel"],
+        monolingual=TOY_WORLD["monolingual"],
         devtest=expand(
-            "results/toy_world/flores200/devtest/{code}.devtest",
+            TOY_WORLD["flores200"] + "/devtest/{code}.devtest",
             code=[language(code).flores for code in LANGUAGES],
         ),
-        lexicon="results/toy_world/lexicon.json",
+        lexicon=TOY_WORLD["lexicon"],
         published_system=expand(
-            "results/toy_world/published_system/{src}2{trg}.txt",
+            TOY_WORLD["published_system"] + "/{src}2{trg}.txt",
             zip,
             src=[s for s in LANGUAGES for t in LANGUAGES if s != t],
             trg=[t for s in LANGUAGES for t in LANGUAGES if s != t],
         ),
         alma_r=expand(
-            "results/toy_world/alma_r_preference/{code}-en/train-00000-of-00001.parquet",
+            TOY_WORLD["alma_r"] + "/{code}-en/train-00000-of-00001.parquet",
             code=X2X_LANGUAGES,
         ),
     log:
@@ -44,10 +44,10 @@ rule make_toy_world:
 
 rule build_toy_base_model:
     input:
-        corpus="results/toy_world/corpus.parquet",
+        corpus=rules.make_toy_world.output.corpus,
         monolingual=rules.make_toy_world.output.monolingual,
     output:
-        model=expand("results/toy_world/base_model/{file}", file=LOCAL_MODEL_FILES),
+        model=expand(TOY_WORLD["base_model"] + "/{file}", file=LOCAL_MODEL_FILES),
     log:
         "results/logs/build_toy_base_model.log",
     benchmark:
@@ -66,9 +66,9 @@ rule build_toy_base_model:
 
 rule build_toy_comet:
     input:
-        corpus="results/toy_world/corpus.parquet",
+        corpus=rules.make_toy_world.output.corpus,
     output:
-        checkpoint="results/toy_world/comet/checkpoints/model.ckpt",
+        checkpoint=TOY_WORLD["comet"],
     log:
         "results/logs/build_toy_comet.log",
     benchmark:
@@ -87,11 +87,11 @@ rule build_toy_comet:
 
 rule build_toy_bleurt:
     input:
-        corpus="results/toy_world/corpus.parquet",
+        corpus=rules.make_toy_world.output.corpus,
     output:
-        config="results/toy_world/bleurt/config.json",
-        weights="results/toy_world/bleurt/model.safetensors",
-        tokenizer="results/toy_world/bleurt/spm.model",
+        config=TOY_WORLD["bleurt"] + "/config.json",
+        weights=TOY_WORLD["bleurt"] + "/model.safetensors",
+        tokenizer=TOY_WORLD["bleurt"] + "/spm.model",
     log:
         "results/logs/build_toy_bleurt.log",
     benchmark:
