@@ -2,11 +2,12 @@
 
 Each seed runs the embedded default in a fresh copy of the project with every training and sampling seed
 shifted by the seed (the world itself stays the one the demo builds), then reads the claims off its tables.
-`--mutation` reruns the first seed's copy with a wiring bug planted (`swap`: chosen and rejected exchanged in
-every x2x pair; `x_source`: EAxE reads the x source instead of the English reference) and shows which claims
-then fail.
+`--config` merges a config file over the default first (as `--configfile` would), to measure the science of a
+setting before it becomes the default. `--mutation` reruns the first seed's copy with a wiring bug planted
+(`swap`: chosen and rejected exchanged in every x2x pair; `x_source`: EAxE reads the x source instead of the
+English reference) and shows which claims then fail.
 
-    .venv/bin/python bench/science.py [--seeds 0 1 2] [--mutation swap x_source] [--cores 2]
+    .venv/bin/python bench/science.py [--seeds 0 1 2] [--config overlay.yaml] [--mutation swap x_source] [--cores 2]
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from eax.config import margin_name
+from eax.config import CONFIG_DIR, load_config, margin_name
 from eax.science import CLAIMS, Outcomes, measure_all, pair_wiring_errors, scorer_wiring_errors
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,8 +39,8 @@ MUTATIONS = {
 }
 
 
-def shifted_config(seed: int) -> dict:
-    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+def shifted_config(seed: int, overlay: str | None) -> dict:
+    config = load_config(overlay or CONFIG_DIR / "config.yaml")
     for path in SEEDED:
         node = config
         for key in path.split("."):
@@ -58,11 +59,11 @@ def run(workdir: Path, cores: int, *extra: str) -> float:
     return time.perf_counter() - start
 
 
-def seed_run(seed: int, cores: int) -> tuple[Path, dict[str, float]]:
+def seed_run(seed: int, cores: int, overlay: str | None) -> tuple[Path, dict[str, float]]:
     workdir = Path(tempfile.mkdtemp(prefix=f"eax-science-{seed}-"))
     for part in PARTS:
         (shutil.copytree if (ROOT / part).is_dir() else shutil.copy2)(ROOT / part, workdir / part)
-    (workdir / "config" / "config.yaml").write_text(yaml.safe_dump(shifted_config(seed), sort_keys=False))
+    (workdir / "config" / "config.yaml").write_text(yaml.safe_dump(shifted_config(seed, overlay), sort_keys=False))
     seconds = run(workdir, cores)
     print(f"seed {seed}: {seconds:.0f} s", flush=True)
     return workdir, measure_all(Outcomes.read(workdir / "results"))
@@ -70,7 +71,7 @@ def seed_run(seed: int, cores: int) -> tuple[Path, dict[str, float]]:
 
 def wiring_errors(results: Path) -> list[str]:
     """The science test's wiring checks (tests/test_science.py) on a finished run."""
-    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+    config = yaml.safe_load((results.parent / "config" / "config.yaml").read_text())  # the run's own
     variants = {f"{a}_{b}": (a, b) for a in config["x2x"]["samplers"] for b in config["x2x"]["scorers"]}
     return (pair_wiring_errors(results, list(variants), margin_name(config["x2x"]["min_margin"]))
             + scorer_wiring_errors(results, variants, config["model"]["chat_template"]))
@@ -95,8 +96,9 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--mutation", nargs="*", default=[], choices=sorted(MUTATIONS))
     parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--config", help="a config file merged over config/config.yaml before the seeds are shifted")
     args = parser.parse_args()
-    runs = [seed_run(seed, args.cores) for seed in args.seeds]
+    runs = [seed_run(seed, args.cores, args.config) for seed in args.seeds]
     print(f"\n{'claim':34} {'threshold':>9} " + " ".join(f"{'seed ' + str(s):>9}" for s in args.seeds)
           + f" {'mean':>8} {'sd':>7} holds")
     for claim in CLAIMS:
