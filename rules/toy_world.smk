@@ -7,18 +7,18 @@ rule make_toy_world:
         parallel=TOY_WORLD["parallel"],
         monolingual=TOY_WORLD["monolingual"],
         devtest=expand(
-            TOY_WORLD["flores200"] + "/devtest/{code}.devtest",
+            f"{TOY_WORLD['flores200']}/devtest/{{code}}.devtest",
             code=[language(code).flores for code in LANGUAGES],
         ),
         lexicon=TOY_WORLD["lexicon"],
         published_system=expand(
-            TOY_WORLD["published_system"] + "/{src}2{trg}.txt",
+            f"{TOY_WORLD['published_system']}/{{src}}2{{trg}}.txt",
             zip,
             src=[s for s in LANGUAGES for t in LANGUAGES if s != t],
             trg=[t for s in LANGUAGES for t in LANGUAGES if s != t],
         ),
         alma_r=expand(
-            TOY_WORLD["alma_r"] + "/{code}-en/train-00000-of-00001.parquet",
+            f"{TOY_WORLD['alma_r']}/{{code}}-en/train-00000-of-00001.parquet",
             code=X2X_LANGUAGES,
         ),
     log:
@@ -47,7 +47,7 @@ rule build_toy_base_model:
         corpus=rules.make_toy_world.output.corpus,
         monolingual=rules.make_toy_world.output.monolingual,
     output:
-        model=expand(TOY_WORLD["base_model"] + "/{file}", file=LOCAL_MODEL_FILES),
+        model=expand(f"{TOY_WORLD['base_model']}/{{file}}", file=LOCAL_MODEL_FILES),
     log:
         "results/logs/build_toy_base_model.log",
     benchmark:
@@ -89,9 +89,9 @@ rule build_toy_bleurt:
     input:
         corpus=rules.make_toy_world.output.corpus,
     output:
-        config=TOY_WORLD["bleurt"] + "/config.json",
-        weights=TOY_WORLD["bleurt"] + "/model.safetensors",
-        tokenizer=TOY_WORLD["bleurt"] + "/spm.model",
+        config=f"{TOY_WORLD['bleurt']}/config.json",
+        weights=f"{TOY_WORLD['bleurt']}/model.safetensors",
+        tokenizer=f"{TOY_WORLD['bleurt']}/spm.model",
     log:
         "results/logs/build_toy_bleurt.log",
     benchmark:

@@ -121,7 +121,10 @@ def test_published_systems_are_scored_alone_under_the_names_they_are_known_by(fi
         scores = pd.read_csv(demo_outputs.parent / name / "scores" / f"{metric}.csv")
         assert scores["score"].tolist() == full["score"].tolist()
         scores = pd.read_csv(demo_outputs.parent / partial / "scores" / f"{metric}.csv")
-        assert scores["score"].tolist() == full[full["trg_lang"] == "en"]["score"].tolist()
+        x2en = full[full["trg_lang"] == "en"]
+        assert scores[["src_lang", "trg_lang"]].values.tolist() == x2en[["src_lang", "trg_lang"]].values.tolist()
+        # COMET batches the fewer segments differently: its float32 scores move in the 8th digit
+        assert scores["score"].tolist() == pytest.approx(x2en["score"].tolist(), rel=1e-6)
 
 
 def test_demo_writes_a_log_per_rule_and_no_temporary_files(finished_demo):
