@@ -98,6 +98,11 @@ PAIR_RULE_MEM_MB = 1000  # a pair job at the paper scale peaks at 0.53 GiB (benc
 FLORES_DOWNLOAD = "results/data/flores200_dataset"
 FLORES_DOWNLOAD_SPLITS = sorted({testset["split"] for testset in TESTSETS.values() if testset["path"] == "download"})
 FLORES_URL = "https://dl.fbaipublicfiles.com/nllb/flores200_dataset.tar.gz"
+# Where each test set's files are: made by the toy world, downloaded by a rule, or a user's folder.
+TESTSET_ROOTS = {
+    name: {TOY: TOY_WORLD["flores200"], "download": FLORES_DOWNLOAD}.get(testset["path"], testset["path"])
+    for name, testset in TESTSETS.items()
+}
 
 
 @functools.cache
@@ -294,16 +299,8 @@ def name_pattern(names):
 
 
 def testset_field(field):
-    """Params function: `format`, `split` (flores200 only; else None) or `root` of the wildcard's test set."""
-    if field == "root":
-        return lookup(dpath="{testset}", within={name: testset_root(name) for name in TESTSETS})
+    """Params function: `format` or `split` (flores200 only; else None) of the wildcard's test set."""
     return lookup(dpath=f"{{testset}}/{field}", within=TESTSETS, default=None)
-
-
-def testset_root(name):
-    """Where a test set's files are: made by the toy world, downloaded by a rule, or a user's folder."""
-    path = TESTSETS[name]["path"]
-    return {TOY: TOY_WORLD["flores200"], "download": FLORES_DOWNLOAD}.get(path, path)
 
 
 def testset_source_files(wildcards):
@@ -312,7 +309,7 @@ def testset_source_files(wildcards):
     directions = [split_pair_name(pair) for pair in TESTSET_DIRECTIONS[wildcards.testset]]
     return [
         str(path)
-        for path in files_for(testset["format"], testset_root(wildcards.testset), testset.get("split"), directions)
+        for path in files_for(testset["format"], TESTSET_ROOTS[wildcards.testset], testset.get("split"), directions)
     ]
 
 

@@ -27,7 +27,7 @@ rule translate_testset:
         library=library_version("translate_testset.py"),
         model=model_location,
         format=testset_field("format"),
-        root=testset_field("root"),
+        root=lookup(dpath="{testset}", within=TESTSET_ROOTS),
         split=testset_field("split"),
         directions=testset_directions,
         backend=config["evaluation"]["backend"],
@@ -63,7 +63,7 @@ rule import_external_system:
         library=library_version("import_external_system.py"),
         directions=lambda wildcards: covered_directions(wildcards.testset, wildcards.system),
         format=testset_field("format"),
-        root=testset_field("root"),
+        root=lookup(dpath="{testset}", within=TESTSET_ROOTS),
         split=testset_field("split"),
     script:
         "../workflow_scripts/import_external_system.py"
@@ -94,7 +94,7 @@ rule score_translations:
     params:
         library=library_version("score_translations.py"),
         format=testset_field("format"),
-        root=testset_field("root"),
+        root=lookup(dpath="{testset}", within=TESTSET_ROOTS),
         split=testset_field("split"),
         directions=lambda wildcards: covered_directions(wildcards.testset, wildcards.model),
         metric_model=lambda wildcards: metric_model(wildcards.metric)[0],
@@ -124,7 +124,7 @@ rule compare_with_baseline:
         library=library_version("compare_with_baseline.py"),
         systems=compared_systems,
         format=testset_field("format"),
-        root=testset_field("root"),
+        root=lookup(dpath="{testset}", within=TESTSET_ROOTS),
         split=testset_field("split"),
         directions=testset_directions,
         covered=lambda wildcards: [covered_directions(wildcards.testset, name) for name in compared_systems(wildcards)],
