@@ -61,6 +61,9 @@ PER_DIRECTION_TABLES = [
 ]
 LOCAL_MODEL_FILES = ["config.json", "model.safetensors"]
 RM_SAMPLERS = ["direct"]  # the recipe samples RM candidates from the plain prompt
+RM_SAMPLING = config["sampling"] | {
+    "temperature": config["reward_data"]["temperature"] or config["sampling"]["temperature"]
+}
 X2X_SAMPLERS = config["x2x"]["samplers"]
 VARIANT_PARTS = {
     f"{sampler}_{scorer}": (sampler, scorer) for sampler in X2X_SAMPLERS for scorer in config["x2x"]["scorers"]

@@ -23,7 +23,7 @@ rule sample_rm_candidates:
         library=library_version("sample_candidates.py"),
         model=model_location,
         samplers=RM_SAMPLERS,
-        settings=seeded(config["sampling"]),
+        settings=seeded(RM_SAMPLING),
         chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],
     script:
