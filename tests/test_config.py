@@ -155,6 +155,16 @@ def test_bad_values_name_their_key(path, value, message):
     assert any(message in error for error in errors), errors
 
 
+def test_a_published_system_whose_directions_are_an_empty_group_is_refused():
+    """With one non-English language the x2x group is empty: a clear error, not a traceback."""
+    config = changed("languages", ["en", "qaa"])
+    config["evaluation"]["external_systems"] = [
+        {"name": "gpt4", "testset": "toy_devtest", "path": "toy", "directions": ["x2x"]}]
+    assert config_errors(config, SCHEMA) == [
+        "config key `evaluation.external_systems.0.directions`: covers none of the directions of test set "
+        "'toy_devtest'"]
+
+
 def test_flores_dev_is_refused_when_training_on_towerblocks():
     errors = config_errors({**PAPER, "evaluation": {**PAPER["evaluation"], "testsets": [
         {"name": "flores", "format": "flores200", "path": "download", "split": "dev"}]}}, SCHEMA)

@@ -210,12 +210,11 @@ def _system_direction_errors(key: str, system: dict, testset: dict, config: dict
     if errors := _direction_errors(key, system["directions"], list(LANGUAGES)):
         return errors
     covered = testset_pairs(testset, config)
-    extra = [pair_name(*d) for d in evaluation_directions(system["directions"], config["languages"])
-             if pair_name(*d) not in covered]
-    if extra:
+    own = [pair_name(*direction) for direction in evaluation_directions(system["directions"], config["languages"])]
+    if extra := [pair for pair in own if pair not in covered]:
         return [f"config key `{key}`: {', '.join(extra)} not among the directions of test set {testset['name']!r} "
                 f"({', '.join(covered)})"]
-    if not system_pairs(system, covered, config["languages"]):
+    if not own:
         return [f"config key `{key}`: covers none of the directions of test set {testset['name']!r}"]
     return []
 
@@ -283,7 +282,7 @@ def evaluation_directions(items: list[str], languages: list[str]) -> list[tuple[
     }
     directions: list[tuple[str, str]] = []
     for item in items:
-        for direction in groups.get(item) or [split_pair_name(item)]:
+        for direction in groups[item] if item in groups else [split_pair_name(item)]:
             if direction not in directions:
                 directions.append(direction)
     return directions
