@@ -191,6 +191,16 @@ def test_sampling_n_change_reruns_sampling_and_everything_after_it(finished_demo
         "compare_with_baseline": len(METRICS), "measure_oracle": 1, **REPORT_JOBS}
 
 
+def test_rm_sampling_temperature_change_reruns_the_reward_model_side_not_x2x_sampling(finished_demo):
+    config = write_config(finished_demo, "rm_hot.yaml", lambda c: c["reward_data"].update(temperature=1.5))
+    eax_runs = len([run for run in PREFERENCE_RUNS if "alma_r" not in run])
+    assert planned_jobs(finished_demo, "--configfile", config) == {
+        "sample_rm_candidates": 6, "score_rm_candidates": 6, "make_rm_pairs": 1, "train_reward_model": 1,
+        "score_x2x_candidates": 6, "make_x2x_pairs": 16, "train_preference": eax_runs,
+        "translate_testset": eax_runs, "score_translations": eax_runs * len(METRICS),
+        "compare_with_baseline": len(METRICS), "measure_oracle": 1, **REPORT_JOBS}
+
+
 def test_adding_a_language_reruns_the_whole_toy_world(finished_demo, tmp_path):
     def add_orvic(config):
         config["languages"].append("qad")
