@@ -32,8 +32,10 @@ PARTS = ["Snakefile", "rules", "workflow_scripts", "config", "profiles", "envs",
 SEEDED = ["sft", "reward_model", "sampling", *(f"preference.{method}" for method in ("dpo", "orpo", "simpo", "cpo"))]
 # (file, original text, planted bug, the rule that must rerun)
 MUTATIONS = {
-    "swap": ("workflow_scripts/eax/pairs.py", '"chosen": row.candidates[winner], "rejected": row.candidates[loser]',
-             '"chosen": row.candidates[loser], "rejected": row.candidates[winner]', "make_x2x_pairs"),
+    "swap": ("workflow_scripts/eax/pairs.py",
+             '"chosen": [candidates[i][winner[i]] for i in kept], "rejected": [candidates[i][loser[i]] for i in kept]',
+             '"chosen": [candidates[i][loser[i]] for i in kept], "rejected": [candidates[i][winner[i]] for i in kept]',
+             "make_x2x_pairs"),
     "x_source": ("workflow_scripts/eax/scoring.py", "return eval_prompt(row.ref_lang, row.trg_lang, row.ref_text)",
                  "return eval_prompt(row.src_lang, row.trg_lang, row.src_text)", "score_x2x_candidates"),
 }

@@ -61,3 +61,13 @@ def test_the_paper_scale_bench_runs_the_rule_scripts_and_reports_time_and_memory
     pairs = pd.read_parquet(next(tmp_path.glob("pairs/margin_*/pairs.parquet")))
     assert len(pairs) > 0 and set(pairs["src_lang"]) | set(pairs["trg_lang"]) <= {"de", "fr", "nl", "it", "es", "pt",
                                                                                    "ko", "ru", "zh"}
+
+
+def test_every_planted_bug_of_the_science_bench_still_finds_its_line():
+    """bench/science.py --mutation edits one line of the library; a refactor that moves that line must update it."""
+    import science
+
+    for mutation, (file, original, bug, rule) in science.MUTATIONS.items():
+        text = (ROOT / file).read_text()
+        assert text.count(original) == 1 and bug != original, mutation
+        assert f"rule {rule}:" in "".join(path.read_text() for path in (ROOT / "rules").glob("*.smk")), rule
