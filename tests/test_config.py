@@ -37,7 +37,7 @@ def test_shipped_configs_are_valid(config):
 RECIPE = {
     "model.chat_template": "chatml", "data.prompt_seed": 114514,
     "sampling.n": 4, "sampling.temperature": 1.0, "sampling.top_p": 1.0, "sampling.max_new_tokens": 768,
-    "reward_data.metric": "bleurt", "reward_data.thresholds.bleurt.min_margin": 20.0,
+    "reward_data.metric": "bleurt", "reward_data.temperature": None, "reward_data.thresholds.bleurt.min_margin": 20.0,
     "reward_data.thresholds.bleurt.min_winner_score": 70.0, "reward_data.seed": 114514,
     "x2x.min_margin": 10.0, "x2x.seed": 114514,
     **{f"{stage}.{key}": value for stage in ["sft", "reward_model", "preference.dpo", "preference.orpo",

@@ -192,7 +192,7 @@ def test_sampling_n_change_reruns_sampling_and_everything_after_it(finished_demo
 
 
 def test_rm_sampling_temperature_change_reruns_the_reward_model_side_not_x2x_sampling(finished_demo):
-    config = write_config(finished_demo, "rm_hot.yaml", lambda c: c["reward_data"].update(temperature=1.5))
+    config = write_config(finished_demo, "rm_recipe.yaml", lambda c: c["reward_data"].update(temperature=1.0))
     eax_runs = len([run for run in PREFERENCE_RUNS if "alma_r" not in run])
     assert planned_jobs(finished_demo, "--configfile", config) == {
         "sample_rm_candidates": 6, "score_rm_candidates": 6, "make_rm_pairs": 1, "train_reward_model": 1,
