@@ -61,6 +61,7 @@ rule make_sft_data:
     input:
         corpus="results/data/corpus.parquet",
         model=model_files("base"),
+        monolingual=TOY_WORLD["monolingual"] if config["toy_world"]["copy_rows_per_language"] else [],
     output:
         data="results/data/sft.parquet",
     log:
@@ -77,6 +78,7 @@ rule make_sft_data:
         trust_remote_code=config["model"]["trust_remote_code"],
         prompt_seed=config["data"]["prompt_seed"],
         max_tokens=config["data"]["max_tokens"],
+        copy_rows=config["toy_world"]["copy_rows_per_language"],
     script:
         "../workflow_scripts/make_sft_data.py"
 

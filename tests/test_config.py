@@ -108,6 +108,8 @@ def test_the_paper_config_states_only_what_differs_from_the_defaults():
      "config key `reward_data.thresholds.comet`: 'min_winner"),
     ("model.chat_template", "llama2", "config key `model.chat_template`: 'llama2' is not one of"),
     ("data.max_seed_rows", 32, "config key `data.max_seed_rows`: 32 is not of type 'object'"),
+    ("toy_world.copy_rows_per_language", 601,
+     "config key `toy_world.copy_rows_per_language`: more than `toy_world.monolingual_sentences` (600)"),
     ("toy_world.lemma_count", 5, "config key `toy_world.lemma_count`: 5 is not valid under any of the given schemas"),
     ("preference.cpo.max_prompt_length", 256, "`preference.cpo.max_prompt_length`: must be below"),
     ("reward_model.eval_fraction", 1.0, "config key `reward_model.eval_fraction`: 1.0 is greater than or equal"),
@@ -163,6 +165,13 @@ def test_a_published_system_whose_directions_are_an_empty_group_is_refused():
     assert config_errors(config, SCHEMA) == [
         "config key `evaluation.external_systems.0.directions`: covers none of the directions of test set "
         "'toy_devtest'"]
+
+
+def test_copy_rows_need_the_toy_corpus():
+    config = changed("toy_world.copy_rows_per_language", 10)
+    config["corpus"]["source"] = str(ROOT / "no" / "corpus.parquet")
+    assert any(error.startswith("config key `toy_world.copy_rows_per_language`: copy rows come from the toy world")
+               for error in config_errors(config, SCHEMA))
 
 
 def test_flores_dev_is_refused_when_training_on_towerblocks():

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from eax.sft import instruction_rows, template_and_count, train_sft, within_length
+from eax.sft import copy_rows, instruction_rows, template_and_count, train_sft, within_length
 from eax.tiny_models import build_causal_lm, build_comet, save_model, train_chat_tokenizer
 from eax.toy_world import ToyWorld, make_corpus
 
@@ -49,6 +49,15 @@ def test_sft_rows_count_tokens_and_filter_by_length(corpus, tiny_model):
     kept = within_length(rows["n_tokens"], limit)
     assert 0 < kept.sum() < len(rows) and (rows.loc[kept, "n_tokens"] <= limit).all()
     assert within_length(rows["n_tokens"], None).all()
+
+
+def test_copy_rows_repeat_the_first_monolingual_sentences_of_each_non_english_language():
+    monolingual = pd.DataFrame({"lang": ["en", "qaa", "qaa", "qab", "qaa", "qab"],
+                                "text": ["The cat.", "a1", "a2", "b1", "a3", "b2"]})
+    rows = copy_rows(monolingual, 2)
+    assert rows.to_dict("list") == {"src_lang": ["qaa", "qaa", "qab", "qab"], "trg_lang": ["qaa", "qaa", "qab", "qab"],
+                                    "src_text": ["a1", "a2", "b1", "b2"], "trg_text": ["a1", "a2", "b1", "b2"]}
+    assert copy_rows(monolingual, 0).empty
 
 
 @pytest.mark.parametrize("method", ["full", "lora"])

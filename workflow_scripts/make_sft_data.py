@@ -7,12 +7,14 @@ from transformers import AutoTokenizer
 from eax.chat import use_chat_template
 from eax.io import write_parquet
 from eax.runner import run_script
-from eax.sft import instruction_rows, template_and_count, within_length
+from eax.sft import copy_rows, instruction_rows, template_and_count, within_length
 
 
 def main(snakemake) -> None:
     params = snakemake.params
     corpus = pd.read_parquet(snakemake.input.corpus)
+    if params.copy_rows:
+        corpus = pd.concat([corpus, copy_rows(pd.read_parquet(snakemake.input.monolingual), params.copy_rows)])
     tokenizer = AutoTokenizer.from_pretrained(params.tokenizer, trust_remote_code=params.trust_remote_code)
     use_chat_template(tokenizer, params.chat_template, params.tokenizer)
     rows = template_and_count(instruction_rows(corpus, params.prompt_seed), tokenizer)

@@ -67,7 +67,14 @@ def semantic_errors(config: dict) -> list[str]:
         errors += _direction_errors(f"evaluation.testsets.{index}.directions", testset.get("directions", []),
                                     list(LANGUAGES))
     errors += _direction_errors("evaluation.directions", config["evaluation"]["directions"], languages)
-    model = config["toy_world"]["model"]
+    toy = config["toy_world"]
+    if toy["copy_rows_per_language"] and config["corpus"]["source"] != TOY:
+        errors.append("config key `toy_world.copy_rows_per_language`: copy rows come from the toy world; "
+                      "it needs `corpus.source: toy`")
+    if toy["copy_rows_per_language"] > toy["monolingual_sentences"]:
+        errors.append("config key `toy_world.copy_rows_per_language`: more than `toy_world.monolingual_sentences` "
+                      f"({toy['monolingual_sentences']})")
+    model = toy["model"]
     if model["hidden_size"] % model["num_heads"] or model["num_heads"] % model["num_kv_heads"]:
         errors.append("config key `toy_world.model`: num_heads must divide hidden_size and num_kv_heads num_heads")
     return errors + _preference_errors(config)

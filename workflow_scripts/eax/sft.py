@@ -8,6 +8,7 @@ import pandas as pd
 
 from eax.chat import as_chat
 from eax.errors import UserInputError
+from eax.languages import PIVOT
 from eax.prompts import diverse_prompts
 from eax.training import (
     last_checkpoint,
@@ -33,6 +34,14 @@ def instruction_rows(corpus: pd.DataFrame, seed: int) -> pd.DataFrame:
             "completion": corpus["trg_text"].to_numpy(),
         }
     )
+
+
+def copy_rows(monolingual: pd.DataFrame, per_language: int) -> pd.DataFrame:
+    """Corpus rows that copy the first `per_language` monolingual sentences of each non-English language (x->x):
+    the toy model's stand-in for a base model that can already write every language (docs/science.md)."""
+    texts = monolingual[monolingual["lang"] != PIVOT].groupby("lang", sort=False).head(per_language)
+    return pd.DataFrame({"src_lang": texts["lang"], "trg_lang": texts["lang"], "src_text": texts["text"],
+                         "trg_text": texts["text"]}).reset_index(drop=True)
 
 
 def within_length(n_tokens: pd.Series, max_tokens: int | None) -> pd.Series:
