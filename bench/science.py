@@ -8,6 +8,7 @@ setting before it becomes the default. `--mutation` reruns the first seed's copy
 English reference) and shows which claims then fail.
 
     .venv/bin/python bench/science.py [--seeds 0 1 2] [--config overlay.yaml] [--mutation swap x_source] [--cores 2]
+                                      [--keep]
 """
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ def main() -> None:
     parser.add_argument("--mutation", nargs="*", default=[], choices=sorted(MUTATIONS))
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--config", help="a config file merged over config/config.yaml before the seeds are shifted")
+    parser.add_argument("--keep", action="store_true", help="keep each seed's run folder (its results/, for a look)")
     args = parser.parse_args()
     runs = [seed_run(seed, args.cores, args.config) for seed in args.seeds]
     print(f"\n{'claim':34} {'threshold':>9} " + " ".join(f"{'seed ' + str(s):>9}" for s in args.seeds)
@@ -117,7 +119,10 @@ def main() -> None:
             f"{name} {value:.2f}" for name, value in measures.items()) + f"\n  claims failing: {', '.join(failed)}"
             f"\n  wiring checks failing: {errors or 'none'}")
     for workdir, _ in runs:
-        shutil.rmtree(workdir)
+        if args.keep:
+            print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir)
 
 
 if __name__ == "__main__":
