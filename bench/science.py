@@ -14,6 +14,7 @@ English reference) and shows which claims then fail.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -52,11 +53,19 @@ def shifted_config(seed: int, overlay: str | None) -> dict:
     return config
 
 
+def own_library_first(workdir: Path) -> dict[str, str]:
+    """The environment for a run in `workdir`: its own `eax` ahead of the one `make install` made editable (the
+    venv's .pth names the original checkout, and Snakemake only appends a script's folder to sys.path), so a
+    planted bug in the copy is the code its jobs run."""
+    paths = [str(workdir / "workflow_scripts"), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+
+
 def run(workdir: Path, cores: int, *extra: str) -> float:
     start = time.perf_counter()
     with open(workdir / "snakemake.log", "a") as log:
         result = subprocess.run([sys.executable, "-m", "snakemake", "--cores", str(cores), *extra], cwd=workdir,
-                                stdout=log, stderr=subprocess.STDOUT)
+                                stdout=log, stderr=subprocess.STDOUT, env=own_library_first(workdir))
     if result.returncode:
         sys.exit(f"the run in {workdir} failed; see its snakemake.log")
     return time.perf_counter() - start

@@ -71,3 +71,14 @@ def test_every_planted_bug_of_the_science_bench_still_finds_its_line():
         text = (ROOT / file).read_text()
         assert text.count(original) == 1 and bug != original, mutation
         assert f"rule {rule}:" in "".join(path.read_text() for path in (ROOT / "rules").glob("*.smk")), rule
+
+
+def test_a_science_run_imports_the_library_of_its_own_copy(tmp_path):
+    """The venv's editable install names the original checkout; a planted bug lives in the copy."""
+    import science
+
+    (tmp_path / "workflow_scripts" / "eax").mkdir(parents=True)
+    (tmp_path / "workflow_scripts" / "eax" / "__init__.py").write_text("")
+    found = subprocess.run([sys.executable, "-c", "import eax; print(eax.__file__)"], capture_output=True, text=True,
+                           env=science.own_library_first(tmp_path), check=True).stdout
+    assert found.strip() == str(tmp_path / "workflow_scripts" / "eax" / "__init__.py")
