@@ -374,12 +374,12 @@ def reference_rows(schema: dict, defaults: dict) -> list[tuple[str, str, str, st
             rows.append((key, _allowed(node, resolved), shown, node.get("description", "")))
         items = node.get("items")
         if node.get("type") == "array" and isinstance(items, dict) and resolved(items).get("properties"):
-            walk_properties(resolved(items), f"{key}[]", None)
+            walk_properties(resolved(items), f"{key}[]", _ABSENT)
         walk_properties(node, key, default)
 
     def walk_properties(node: dict, key: str, default: object) -> None:
         for name, child in node.get("properties", {}).items():
-            value = default.get(name) if isinstance(default, dict) else None
+            value = default.get(name, _ABSENT) if isinstance(default, dict) else _ABSENT
             walk(child, f"{key}.{name}" if key else name, value)
 
     walk(schema, "", defaults)
@@ -397,10 +397,14 @@ def _allowed(node: dict, resolved: Callable[[dict], dict]) -> str:
     return " ".join([str(node.get("type", "")), *bounds]).strip()
 
 
+_ABSENT = object()  # a key config/config.yaml does not set (an optional key, or one inside a list's items)
+
+
 def _shown(value: object) -> str:
+    """A default as config/README.md shows it: JSON (null for None), cut at 60 characters; nothing when absent."""
     import json
 
-    if value is None:
+    if value is _ABSENT:
         return ""
     text = json.dumps(value, ensure_ascii=False)
     return (text if len(text) <= 60 else text[:57] + "...").replace("|", "\\|")
