@@ -98,6 +98,8 @@ SYSTEM_DIRECTIONS = {
 SIGNIFICANCE = config["evaluation"]["significance"]
 MAIN_METRIC = "chrf" if "chrf" in METRICS else METRICS[0]
 PAIR_RULE_MEM_MB = 1000  # a pair job at the paper scale peaks at 0.53 GiB (bench/paper_scale.py); local on clusters
+# x->x copy rows in the SFT data: the toy world's own (docs/science.md), so only when the corpus is the toy world's
+SFT_COPY_ROWS = config["toy_world"]["copy_rows_per_language"] if config["corpus"]["source"] == TOY else 0
 FLORES_DOWNLOAD = "results/data/flores200_dataset"
 FLORES_DOWNLOAD_SPLITS = sorted({testset["split"] for testset in TESTSETS.values() if testset["path"] == "download"})
 FLORES_URL = "https://dl.fbaipublicfiles.com/nllb/flores200_dataset.tar.gz"

@@ -61,7 +61,7 @@ rule make_sft_data:
     input:
         corpus="results/data/corpus.parquet",
         model=model_files("base"),
-        monolingual=TOY_WORLD["monolingual"] if config["toy_world"]["copy_rows_per_language"] else [],
+        monolingual=TOY_WORLD["monolingual"] if SFT_COPY_ROWS else [],
     output:
         data="results/data/sft.parquet",
     log:
@@ -78,7 +78,7 @@ rule make_sft_data:
         trust_remote_code=config["model"]["trust_remote_code"],
         prompt_seed=config["data"]["prompt_seed"],
         max_tokens=config["data"]["max_tokens"],
-        copy_rows=config["toy_world"]["copy_rows_per_language"],
+        copy_rows=SFT_COPY_ROWS,
     script:
         "../workflow_scripts/make_sft_data.py"
 

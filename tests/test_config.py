@@ -167,13 +167,6 @@ def test_a_published_system_whose_directions_are_an_empty_group_is_refused():
         "'toy_devtest'"]
 
 
-def test_copy_rows_need_the_toy_corpus():
-    config = changed("toy_world.copy_rows_per_language", 10)
-    config["corpus"]["source"] = str(ROOT / "no" / "corpus.parquet")
-    assert any(error.startswith("config key `toy_world.copy_rows_per_language`: copy rows come from the toy world")
-               for error in config_errors(config, SCHEMA))
-
-
 def test_flores_dev_is_refused_when_training_on_towerblocks():
     errors = config_errors({**PAPER, "evaluation": {**PAPER["evaluation"], "testsets": [
         {"name": "flores", "format": "flores200", "path": "download", "split": "dev"}]}}, SCHEMA)

@@ -68,9 +68,6 @@ def semantic_errors(config: dict) -> list[str]:
                                     list(LANGUAGES))
     errors += _direction_errors("evaluation.directions", config["evaluation"]["directions"], languages)
     toy = config["toy_world"]
-    if toy["copy_rows_per_language"] and config["corpus"]["source"] != TOY:
-        errors.append("config key `toy_world.copy_rows_per_language`: copy rows come from the toy world; "
-                      "it needs `corpus.source: toy`")
     if toy["copy_rows_per_language"] > toy["monolingual_sentences"]:
         errors.append("config key `toy_world.copy_rows_per_language`: more than `toy_world.monolingual_sentences` "
                       f"({toy['monolingual_sentences']})")
