@@ -94,6 +94,17 @@ def test_demo_sft_model_has_learned_english_centric_translation(finished_demo):
         assert table.loc["sft", column] > 5.0, table
 
 
+def test_demo_sft_data_holds_its_copy_rows_and_otherwise_english_centric_rows(finished_demo):
+    config = yaml.safe_load((finished_demo / "config" / "config.yaml").read_text())
+    rows = pd.read_parquet(finished_demo / "results" / "data" / "sft.parquet")
+    copies = rows[rows["src_lang"] == rows["trg_lang"]]
+    others = [code for code in config["languages"] if code != "en"]
+    assert copies.groupby("trg_lang").size().to_dict() == {
+        code: config["toy_world"]["copy_rows_per_language"] for code in others}
+    english_centric = (rows["src_lang"] == "en") != (rows["trg_lang"] == "en")
+    assert (english_centric | (rows["src_lang"] == rows["trg_lang"])).all()
+
+
 def test_published_system_is_scored_as_a_baseline_row(finished_demo):
     table = pd.read_csv(finished_demo / "results" / "tables" / "main.csv").set_index("model")
     assert table.loc["toy_published", "x2x chrf"] > table.loc["sft", "x2x chrf"] + 20  # near-reference outputs
