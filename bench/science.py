@@ -4,8 +4,8 @@ Each seed runs the embedded default in a fresh copy of the project with every tr
 shifted by the seed (the world itself stays the one the demo builds), then reads the claims off its tables.
 `--config` merges a config file over the default first (as `--configfile` would), to measure the science of a
 setting before it becomes the default. `--mutation` reruns the first seed's copy with a wiring bug planted
-(`swap`: chosen and rejected exchanged in every x2x pair; `x_source`: EAxE reads the x source instead of the
-English reference) and shows which claims then fail.
+(`swap`: chosen and rejected exchanged in every pair eax.pairs builds, the RM's too; `x_source`: EAxE reads
+the x source instead of the English reference) and shows which claims then fail.
 
     .venv/bin/python bench/science.py [--seeds 0 1 2] [--config overlay.yaml] [--mutation swap x_source] [--cores 2]
                                       [--keep]
