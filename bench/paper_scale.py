@@ -106,7 +106,8 @@ def sft_data_job(config: dict, corpus: Path, tokenizer: Path, out: Path) -> dict
     data = config["data"]
     return job("make_sft_data", {"corpus": str(corpus)}, {"data": str(out)},
                {"tokenizer": str(tokenizer), "chat_template": config["model"]["chat_template"],
-                "trust_remote_code": False, "prompt_seed": data["prompt_seed"], "max_tokens": data["max_tokens"]},
+                "trust_remote_code": False, "prompt_seed": data["prompt_seed"], "max_tokens": data["max_tokens"],
+                "copy_rows": 0},  # copy rows are the toy world's (SFT_COPY_ROWS); a hub corpus has none
                out.parent / "make_sft_data.log")
 
 
