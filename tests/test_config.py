@@ -43,7 +43,7 @@ RECIPE = {
     **{f"{stage}.{key}": value for stage in ["sft", "reward_model", "preference.dpo", "preference.orpo",
                                              "preference.simpo"]
        for key, value in {"method": "full", "epochs": 1, "lr_scheduler": "cosine", "warmup_ratio": 0.1,
-                          "bf16": True, "max_length": 2048}.items()},
+                          "bf16": True, "gradient_checkpointing": True, "max_length": 2048}.items()},
     "sft.learning_rate": 7e-6, "sft.per_device_batch_size": 8,
     "reward_model.learning_rate": 4e-6, "reward_model.per_device_batch_size": 4, "reward_model.eval_fraction": 0.04,
     **{f"preference.{method}.{key}": value for method in ["dpo", "orpo", "simpo"]
@@ -54,6 +54,7 @@ RECIPE = {
     "preference.cpo.beta": 0.1, "preference.cpo.learning_rate": 1e-4, "preference.cpo.lr_scheduler": "inverse_sqrt",
     "preference.cpo.warmup_ratio": 0.01, "preference.cpo.weight_decay": 0.01, "preference.cpo.per_device_batch_size": 2,
     "preference.cpo.max_prompt_length": 256, "preference.cpo.max_length": 512, "preference.cpo.seed": 42,
+    "preference.cpo.gradient_checkpointing": False,  # ALMA-R's cpo_ft.sh does not ask for it
 }
 
 

@@ -78,6 +78,22 @@ def test_sft_trains_and_changes_the_weights(method, corpus, tiny_model, tmp_path
     assert any(not torch.equal(before[key], after[key]) for key in before)
 
 
+def test_gradient_checkpointing_saves_memory_not_results(corpus, tiny_model, tmp_path):
+    """The paper config checkpoints (LLaMA-Factory's default), the toy world does not: the same weights either way."""
+    import torch
+    from transformers import AutoTokenizer
+
+    rows = template_and_count(instruction_rows(corpus.head(16), seed=1), AutoTokenizer.from_pretrained(tiny_model))
+    weights = {}
+    for checkpointing in (True, False):
+        settings = {**SFT_SETTINGS, "epochs": 1, "per_device_batch_size": 8, "save_steps": 100,
+                    "gradient_checkpointing": checkpointing}
+        trainer, _ = train_sft(str(tiny_model), rows, settings, tmp_path / str(checkpointing), "chatml", False)
+        assert trainer.args.gradient_checkpointing is checkpointing
+        weights[checkpointing] = trainer.model.state_dict()
+    assert all(torch.allclose(weights[True][key], weights[False][key], atol=1e-6) for key in weights[True])
+
+
 @pytest.fixture(scope="module")
 def toy_comet(corpus, tmp_path_factory) -> Path:
     texts = [*corpus["src_text"], *corpus["trg_text"]]
@@ -235,6 +251,7 @@ def test_preference_methods_train_and_log_accuracy(method, corpus, tiny_model, t
                 "simpo": {"beta": 0.4, "loss_type": "simpo", "cpo_alpha": 2.0, "simpo_gamma": 0.5},
                 "cpo": {"beta": 0.1, "loss_type": "sigmoid", "cpo_alpha": 1.0}}[method]
     assert {key: getattr(args, key) for key in expected} == expected
+    assert args.gradient_checkpointing is settings["gradient_checkpointing"]
 
 
 def test_reward_model_training_is_reproducible(corpus, tiny_model, tmp_path):

@@ -38,6 +38,7 @@ def training_arguments(hp: dict, output_dir: Path) -> dict:
         seed=hp["seed"],
         data_seed=hp["seed"],
         bf16=hp["bf16"],
+        gradient_checkpointing=hp["gradient_checkpointing"],
         logging_steps=hp["logging_steps"],
         save_strategy="steps",
         save_steps=hp["save_steps"],
