@@ -3,12 +3,14 @@
 Each seed runs the embedded default in a fresh copy of the project with every training and sampling seed
 shifted by the seed (the world itself stays the one the demo builds), then reads the claims off its tables.
 `--config` merges a config file over the default first (as `--configfile` would), to measure the science of a
-setting before it becomes the default. `--mutation` reruns the first seed's copy with a wiring bug planted
-(`swap`: chosen and rejected exchanged in every pair eax.pairs builds, the RM's too; `x_source`: EAxE reads
-the x source instead of the English reference) and shows which claims then fail.
+setting before it becomes the default. `--reuse` starts each seed from a copy of a run kept by `--keep` (one
+folder per seed, in the order of `--seeds`): with this checkout's code and config, Snakemake reruns only what
+they change, so a DPO setting is measured without training the SFT again. `--mutation` reruns the first seed's
+copy with a wiring bug planted (`swap`: chosen and rejected exchanged in every pair eax.pairs builds, the RM's
+too; `x_source`: EAxE reads the x source instead of the English reference) and shows which claims then fail.
 
     .venv/bin/python bench/science.py [--seeds 0 1 2] [--config overlay.yaml] [--mutation swap x_source] [--cores 2]
-                                      [--keep]
+                                      [--keep] [--reuse KEPT_SEED0 KEPT_SEED1 KEPT_SEED2]
 """
 
 from __future__ import annotations
@@ -46,10 +48,13 @@ MUTATIONS = {
 def shifted_config(seed: int, overlay: str | None) -> dict:
     config = load_config(overlay or CONFIG_DIR / "config.yaml")
     for path in SEEDED:
-        node = config
-        for key in path.split("."):
-            node = node[key]
-        node["seed"] += seed
+        seeded_section(config, path)["seed"] += seed
+    return config
+
+
+def seeded_section(config: dict, path: str) -> dict:
+    for key in path.split("."):
+        config = config[key]
     return config
 
 
@@ -71,14 +76,31 @@ def run(workdir: Path, cores: int, *extra: str) -> float:
     return time.perf_counter() - start
 
 
-def seed_run(seed: int, cores: int, overlay: str | None) -> tuple[Path, dict[str, float]]:
+def seed_run(seed: int, cores: int, overlay: str | None, reuse: Path | None) -> tuple[Path, dict[str, float]]:
     workdir = Path(tempfile.mkdtemp(prefix=f"eax-science-{seed}-"))
+    config = shifted_config(seed, overlay)
+    if reuse:
+        copy_kept_run(reuse, workdir, config)
     for part in PARTS:
         (shutil.copytree if (ROOT / part).is_dir() else shutil.copy2)(ROOT / part, workdir / part)
-    (workdir / "config" / "config.yaml").write_text(yaml.safe_dump(shifted_config(seed, overlay), sort_keys=False))
+    (workdir / "config" / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     seconds = run(workdir, cores)
     print(f"seed {seed}: {seconds:.0f} s", flush=True)
     return workdir, measure_all(Outcomes.read(workdir / "results"))
+
+
+def copy_kept_run(kept: Path, workdir: Path, config: dict) -> None:
+    """A kept run's results and Snakemake's record of them (which code and params made each file) into
+    `workdir`, without its code and config, which the caller writes fresh. The kept run must be the same seed's."""
+    kept_config = yaml.safe_load((kept / "config" / "config.yaml").read_text())
+    for path in SEEDED:
+        kept_seed, seed = seeded_section(kept_config, path)["seed"], seeded_section(config, path)["seed"]
+        if kept_seed != seed:
+            sys.exit(f"{kept} was run with {path}.seed {kept_seed}, not this seed's {seed}: give --reuse one kept "
+                     "folder per seed, in the order of --seeds")
+    for part in ("results", ".snakemake"):
+        shutil.copytree(kept / part, workdir / part, symlinks=True, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("locks", "incomplete"))
 
 
 def wiring_errors(results: Path) -> list[str]:
@@ -110,8 +132,12 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--config", help="a config file merged over config/config.yaml before the seeds are shifted")
     parser.add_argument("--keep", action="store_true", help="keep each seed's run folder (its results/, for a look)")
+    parser.add_argument("--reuse", type=Path, nargs="+", help="kept run folders to start from, one per seed")
     args = parser.parse_args()
-    runs = [seed_run(seed, args.cores, args.config) for seed in args.seeds]
+    if args.reuse and len(args.reuse) != len(args.seeds):
+        parser.error(f"--reuse takes one kept folder per seed: {len(args.seeds)} seeds, {len(args.reuse)} folders")
+    runs = [seed_run(seed, args.cores, args.config, reuse)
+            for seed, reuse in zip(args.seeds, args.reuse or [None] * len(args.seeds))]
     print(f"\n{'claim':34} {'threshold':>9} " + " ".join(f"{'seed ' + str(s):>9}" for s in args.seeds)
           + f" {'mean':>8} {'sd':>7} holds")
     for claim in CLAIMS:
