@@ -26,6 +26,8 @@ NOT_REPRODUCED = {
     "eax_dpo_beats_sft": "x2x chrF gain 17.56 / 0.75 / 3.58 / 4.64 / 7.15 (mean 6.74, sd 6.47) against 2",
     "eax_dpo_beats_direct_dpo": "x2x chrF gain 20.35 / 13.50 / 3.21 / 9.54 / 14.24 (mean 12.17, sd 6.33) against 2: "
                                 "holds on every seed, mean - 2 sd does not clear it",
+    "direct_dpo_beats_sft": "x2x chrF gain -2.80 / -12.75 / 0.38 / -4.90 / -7.09 (mean -5.43, sd 4.93) against 2: "
+                            "direct DPO lowers x2x on four seeds of five (docs/science.md says why)",
 }
 
 
