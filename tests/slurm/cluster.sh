@@ -5,9 +5,11 @@
 #   tests/slurm/cluster.sh up STATE_DIR     # installs the Debian packages if missing, starts the daemons
 #   tests/slurm/cluster.sh down STATE_DIR   # stops exactly what `up` started and removes STATE_DIR
 #
-# Clients find the cluster through SLURM_CONF=STATE_DIR/slurm.conf; nothing is written to /etc/slurm, so a
-# real SLURM set-up on the machine is left alone. Exit status 77: packages cannot be installed (not root or no
-# apt), the one reason the tests may skip.
+# Clients find the cluster through SLURM_CONF=STATE_DIR/slurm.conf, and jobs through a link /etc/slurm/slurm.conf
+# -> STATE_DIR/slurm.conf, which `down` removes; a real SLURM set-up on the machine (a slurm.conf that is not such
+# a link) is left alone. A run killed before its `down` leaves its link behind, and the next `up` names it with
+# the command that clears it. Exit status 77: packages cannot be installed (not root or no apt), or
+# /etc/slurm/slurm.conf is taken (a real set-up, or such a link): the reasons the tests may skip.
 set -euo pipefail
 
 action=${1:?usage: cluster.sh up|down STATE_DIR}
@@ -137,7 +139,14 @@ EOF
 
 link_default_config() {
     # The executor plugin clears SLURM_* (SLURM_CONF too) inside jobs, so srun there reads the default path.
-    if [[ -e /etc/slurm/slurm.conf ]]; then
+    local left
+    left=$(dirname "$(readlink /etc/slurm/slurm.conf 2>/dev/null || echo /nonexistent/slurm.conf)")
+    if grep -qx etc-link "$left/started" 2>/dev/null; then
+        log "/etc/slurm/slurm.conf links to $left, a test cluster whose run was killed before its \`down\`;" \
+            "clear it with: tests/slurm/cluster.sh down $left"
+        exit 77
+    fi
+    if [[ -e /etc/slurm/slurm.conf || -L /etc/slurm/slurm.conf ]]; then
         log "/etc/slurm/slurm.conf exists: a real SLURM set-up is here; not touching it"
         exit 77
     fi
@@ -168,6 +177,8 @@ stop() {
         grep -qx "$daemon" "$state/started" || continue
         local pid
         pid=$(cat "$state/$daemon.pid" 2>/dev/null) || continue
+        # only the daemon itself: after a crash its pid may since have gone to another process
+        [[ $(ps -o comm= -p "$pid" 2>/dev/null) == "$daemon"* ]] || continue
         kill "$pid" 2>/dev/null || continue
         for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     done
