@@ -59,7 +59,7 @@ METRICS = config["evaluation"]["metrics"]
 PER_DIRECTION_TABLES = [
     [testset, metric, ext] for testset in TESTSETS for metric in METRICS for ext in ("md", "csv", "tex")
 ]
-LOCAL_MODEL_FILES = ["config.json", "model.safetensors"]
+LOCAL_MODEL_FILES = ["config.json"]  # what a model folder is tracked by: its weights may be shards plus an index
 RM_SAMPLERS = ["direct"]  # the recipe samples RM candidates from the plain prompt
 RM_SAMPLING = config["sampling"] | {
     "temperature": config["reward_data"]["temperature"] or config["sampling"]["temperature"]

@@ -55,5 +55,7 @@ rule train_preference:
         prompt_style=lambda wildcards: prompt_style(wildcards.data),
         prompt_seed=config["data"]["prompt_seed"],
         trust_remote_code=config["model"]["trust_remote_code"],
+        dtype=config["model"]["dtype"],
+        max_shard_size=config["model"]["max_shard_size"],
     script:
         "../workflow_scripts/train_preference.py"

@@ -25,5 +25,7 @@ rule train_sft:
         hyperparameters=seeded(config["sft"]),
         chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],
+        dtype=config["model"]["dtype"],
+        max_shard_size=config["model"]["max_shard_size"],
     script:
         "../workflow_scripts/train_sft.py"

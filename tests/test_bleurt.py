@@ -92,3 +92,31 @@ def test_unreachable_hub_id_is_one_error_naming_the_key():
                                              "eax-tests/no-such-bleurt from the hub "
                                              ".*set reward_data.bleurt_checkpoint"):
         load_bleurt("eax-tests/no-such-bleurt", "reward_data.bleurt_checkpoint")
+
+
+def test_bleurt20s_pickled_layout_loads_with_the_weights_only_unpickler(corpus, tiny_bleurt, tmp_path):
+    """lucadiliello/BLEURT-20 ships pytorch_model.bin: it scores as the safetensors copy does, and a pickle that
+    would run code is refused by name before it runs."""
+    import shutil
+
+    import torch
+    from bleurt_pytorch import BleurtForSequenceClassification
+
+    pickled = tmp_path / "BLEURT-20"
+    shutil.copytree(tiny_bleurt, pickled)
+    (pickled / "model.safetensors").unlink()
+    BleurtForSequenceClassification.from_pretrained(tiny_bleurt).save_pretrained(pickled, safe_serialization=False)
+    assert (pickled / "pytorch_model.bin").is_file() and not list(pickled.glob("*.safetensors"))
+    references, candidates = list(corpus["trg_text"][:6]), list(corpus["src_text"][:6])
+    expected = bleurt_scores(*load_bleurt(str(tiny_bleurt), "k"), references, candidates, batch_size=3)
+    assert bleurt_scores(*load_bleurt(str(pickled), "k"), references, candidates, batch_size=3) == pytest.approx(
+        expected, abs=1e-5)
+
+    class RunsCode:
+        def __reduce__(self):
+            return (Path.touch, (tmp_path / "ran",))
+
+    torch.save({"weight": RunsCode()}, pickled / "pytorch_model.bin")
+    with pytest.raises(OSError, match="Unable to load weights"):  # torch's weights-only unpickler refused it
+        load_bleurt(str(pickled), "k")
+    assert not (tmp_path / "ran").exists()

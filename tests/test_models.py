@@ -1,5 +1,6 @@
 """Tiny real models: the toy tokenizer/LM/COMET build and load offline, and SFT trains (full and LoRA)."""
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -320,3 +321,89 @@ def test_the_toy_base_model_pretrains_on_monolingual_text(corpus):
 def test_every_han_character_is_its_own_token(corpus):
     tokenizer = train_chat_tokenizer([*corpus["trg_text"], "嚛鼰嚛鼰嚛鼰"] * 3, 400)
     assert tokenizer.tokenize("嚛鼰") == tokenizer.tokenize("嚛") + tokenizer.tokenize("鼰")  # never merged across
+
+
+def rm_pairs(corpus) -> pd.DataFrame:
+    rows = corpus[corpus["src_lang"] == "en"].head(8)
+    return pd.DataFrame({"src_lang": "en", "trg_lang": rows["trg_lang"], "src_text": rows["src_text"],
+                         "chosen": rows["trg_text"], "rejected": rows["src_text"]})
+
+
+def test_a_bos_adding_tokenizer_gives_the_reward_model_the_same_tokens_in_training_and_scoring(
+        corpus, tiny_model, tmp_path):
+    """Llama-style tokenizers prepend BOS to every text: trl's RewardTrainer tokenizes with that default, EAxE
+    scoring with add_special_tokens=False. Both must see one sequence (and no BOS: LLaMA-Factory's chatml)."""
+    from transformers import AutoTokenizer, LlamaTokenizerFast
+
+    from eax.chat import IM_START
+    from eax.preference import train_reward_model
+    from eax.prompts import eval_prompt
+    from eax.scoring import reward_texts
+
+    folder = tmp_path / "bos_model"
+    shutil.copytree(tiny_model, folder)
+    plain = AutoTokenizer.from_pretrained(folder)
+    bos_adding = LlamaTokenizerFast(tokenizer_object=plain.backend_tokenizer, bos_token=IM_START, eos_token=IM_START,
+                                    add_bos_token=True, chat_template=plain.chat_template)
+    for path in folder.glob("tokenizer*"):
+        path.unlink()
+    bos_adding.save_pretrained(folder)
+    assert AutoTokenizer.from_pretrained(folder)("Hello")["input_ids"][0] == bos_adding.bos_token_id  # as shipped
+    pairs = rm_pairs(corpus)
+    settings = {**yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["reward_model"], "epochs": 1,
+                "per_device_batch_size": 4, "eval_fraction": 0.0}
+    trainer, tokenizer = train_reward_model(str(folder), pairs, settings, tmp_path / "work", "chatml", False)
+    prompts = [eval_prompt(*row) for row in zip(pairs["src_lang"], pairs["trg_lang"], pairs["src_text"])]
+    scored = tokenizer(reward_texts(tokenizer, prompts, list(pairs["chosen"])), add_special_tokens=False)["input_ids"]
+    trained = [example["chosen_ids"] for example in trainer.train_dataset]
+    assert sorted(trained) == sorted(scored)
+    assert all(ids[0] == tokenizer.convert_tokens_to_ids(IM_START) and ids.count(ids[0]) == 2 for ids in trained)
+
+
+def test_a_model_saved_in_shards_loads_in_the_next_stage(corpus, tiny_model, tmp_path):
+    """A 7B model is saved in 5 GB shards plus an index, never as one model.safetensors: the rules track config.json,
+    and every loader reads the shards."""
+    from eax.generation import load_causal_lm
+    from eax.preference import train_reward_model
+    from eax.scoring import load_reward_model
+    from eax.training import save_trained
+
+    settings = {**yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["reward_model"], "epochs": 1,
+                "per_device_batch_size": 4, "eval_fraction": 0.0}
+    trainer, tokenizer = train_reward_model(str(tiny_model), rm_pairs(corpus), settings, tmp_path / "work", "chatml",
+                                            False)
+    save_trained(trainer, tokenizer, str(tmp_path / "rm" / "config.json"), tmp_path / "work", max_shard_size="20KB")
+    shards = sorted(path.name for path in (tmp_path / "rm").glob("*.safetensors"))
+    assert len(shards) > 1 and not (tmp_path / "rm" / "model.safetensors").exists()
+    assert (tmp_path / "rm" / "model.safetensors.index.json").is_file()
+    model, _ = load_reward_model(str(tmp_path / "rm"), "chatml")
+    saved = trainer.model.state_dict()
+    assert all(model.state_dict()[key].equal(saved[key].cpu()) for key in saved)
+    load_causal_lm(str(tiny_model), "chatml")  # an unsharded folder still loads
+
+
+@pytest.mark.parametrize(("configured", "cuda", "expected"), [
+    ("auto", True, "auto"), ("auto", False, "float32"), ("bfloat16", False, "bfloat16"), ("float32", True, "float32")])
+def test_every_load_takes_the_configured_dtype(configured, cuda, expected):
+    from eax.weights import load_dtype
+
+    assert load_dtype(configured, cuda) == expected
+
+
+def test_the_loaded_dtype_is_the_configured_one(tiny_model):
+    import torch
+
+    from eax.generation import load_causal_lm
+    from eax.scoring import load_reward_model
+
+    assert load_causal_lm(str(tiny_model), "chatml")[0].dtype == torch.float32  # auto on a CPU
+    assert load_causal_lm(str(tiny_model), "chatml", dtype="bfloat16")[0].dtype == torch.bfloat16
+    assert load_reward_model(str(tiny_model), "chatml", dtype="bfloat16")[0].dtype == torch.bfloat16
+
+
+def test_an_unknown_dtype_names_its_config_key():
+    from eax.errors import UserInputError
+    from eax.weights import load_dtype
+
+    with pytest.raises(UserInputError, match="model.dtype.*'half'"):
+        load_dtype("half", False)

@@ -34,20 +34,26 @@ def test_every_hub_load_takes_trust_remote_code_from_config():
     assert defaults == []
 
 
-def test_model_weights_load_from_safetensors_only():
-    model_loads = [(where, call) for where, call in pretrained_model_loads() if "AutoModel" in ast.unparse(call.func)]
-    assert model_loads
+def test_model_weights_load_through_the_weights_only_options():
+    model_loads = [(where, call) for where, call in pretrained_model_loads() if "AutoModel" in ast.unparse(call.func)
+                   or "model_class" in ast.unparse(call.func)]
+    assert len(model_loads) >= 5
     for where, call in model_loads:
-        assert any(k.arg is None and ast.unparse(k.value) == "LOAD_OPTIONS" for k in call.keywords), where
+        assert any(k.arg is None and ast.unparse(k.value).startswith("load_options(") for k in call.keywords), where
         assert ast.unparse(call.args[0]).startswith("checked_model_path("), where
+    from eax.weights import load_options
+
+    assert load_options()["weights_only"] is True  # a pickled *.bin builds tensors and nothing else
 
 
-def test_pickled_or_missing_weights_are_refused_by_name(tmp_path):
+def test_folders_without_loadable_weights_are_refused_by_name(tmp_path):
     (tmp_path / "bin").mkdir()
-    (tmp_path / "bin" / "config.json").write_text("{}")
     (tmp_path / "bin" / "pytorch_model.bin").write_bytes(b"\x80\x04")
-    with pytest.raises(UserInputError, match=r"bin: only pickled weights .* refused because loading them can run code"):
-        checked_model_path(str(tmp_path / "bin"))
+    assert checked_model_path(str(tmp_path / "bin")) == str(tmp_path / "bin")  # read by the weights-only unpickler
+    (tmp_path / "pt").mkdir()
+    (tmp_path / "pt" / "model.pt").write_bytes(b"\x80\x04")
+    with pytest.raises(UserInputError, match=r"pt: only \*.pt weights"):
+        checked_model_path(str(tmp_path / "pt"))
     (tmp_path / "empty").mkdir()
     with pytest.raises(UserInputError, match="empty: no model weights"):
         checked_model_path(str(tmp_path / "empty"))

@@ -13,7 +13,7 @@ import yaml
 from conftest import ROOT, copy_workflow, snakemake, write_config
 
 CLUSTER_SCRIPT = ROOT / "tests" / "slurm" / "cluster.sh"
-SFT_MODEL, CANDIDATES = "results/models/sft/model.safetensors", "results/rm/candidates/direct/en2qaa/000.parquet"
+SFT_MODEL, CANDIDATES = "results/models/sft/config.json", "results/rm/candidates/direct/en2qaa/000.parquet"
 FAIL_ONCE = """import os, sys
 from pathlib import Path
 marker = Path(os.environ["EAX_TEST_FAIL_ONCE"])

@@ -291,7 +291,7 @@ def test_a_new_training_seed_runs_exactly_its_own_jobs(finished_demo):
         "train_preference": runs, "translate_testset": 1 + runs, "score_translations": (1 + runs) * len(METRICS),
         "plot_seed_spread": 1, **REPORT_JOBS}
     result = snakemake(finished_demo, "-n", "--configfile", config)
-    assert "results/seed_1/models/sft/model.safetensors" in result.stdout
+    assert "results/seed_1/models/sft/config.json" in result.stdout
 
 
 def test_rm_scoring_batch_size_change_reruns_scoring_not_the_reward_model(finished_demo):

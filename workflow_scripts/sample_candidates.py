@@ -13,7 +13,7 @@ def main(snakemake) -> None:
     seeds = pd.read_parquet(snakemake.input.seeds)
     settings = SamplingSettings(**{key: params.settings[key] for key in SamplingSettings.__dataclass_fields__})
     by_sampler = sample_candidates(seeds, params.samplers, params.settings["backend"], params.model, settings,
-                                   params.chat_template, params.trust_remote_code)
+                                   params.chat_template, params.trust_remote_code, params.dtype)
     for sampler, path in zip(params.samplers, snakemake.output.candidates, strict=True):  # the rule's expand order
         counts = by_sampler[sampler]["candidates"].map(len)
         print(f"{sampler}: {len(counts)} rows, {counts.sum()} distinct candidates "

@@ -12,7 +12,8 @@ def main(snakemake) -> None:
     params = snakemake.params
     candidates = {sampler: pd.read_parquet(path)
                   for sampler, path in zip(params.samplers, snakemake.input.candidates, strict=True)}
-    model, tokenizer = load_reward_model(params.reward_model, params.chat_template, params.trust_remote_code)
+    model, tokenizer = load_reward_model(params.reward_model, params.chat_template, params.trust_remote_code,
+                                         params.dtype)
     for (sampler, scorer), path in zip(params.variants, snakemake.output.scores, strict=True):
         rows = candidates[sampler]
         scores = score_with_reward_model(rows, scorer, model, tokenizer, params.batch_size)

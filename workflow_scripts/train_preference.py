@@ -17,7 +17,8 @@ def main(snakemake) -> None:
     work_dir = prepare_work_dir(params.work_dir, {**settings, "base": params.base, "data": wildcards.data})
     arguments = {"method": wildcards.method, "base": params.base, "pairs_path": snakemake.input.pairs, **settings,
                  "work_dir": str(work_dir), "trust_remote_code": params.trust_remote_code,
-                 "model_file": snakemake.output.model[0]}
+                 "model_file": snakemake.output.model[0], "dtype": params.dtype,
+                 "max_shard_size": params.max_shard_size}
     train("preference", arguments, int(snakemake.resources.gpu))
 
 

@@ -13,7 +13,8 @@ def main(snakemake) -> None:
     arguments = {"base": params.base, "data_path": snakemake.input.data, "hp": params.hyperparameters,
                  "work_dir": str(work_dir), "chat_template": params.chat_template,
                  "trust_remote_code": params.trust_remote_code,
-                 "model_file": snakemake.output.model[0]}
+                 "model_file": snakemake.output.model[0], "dtype": params.dtype,
+                 "max_shard_size": params.max_shard_size}
     train("sft", arguments, int(snakemake.resources.gpu))
 
 

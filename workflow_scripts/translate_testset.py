@@ -22,7 +22,7 @@ def main(snakemake) -> None:
     translate = TRANSLATION_BACKENDS[params.backend]
     chat_template = None if params.prompt_style == "alma" else params.chat_template  # ALMA: plain-text prompts
     outputs = translate(params.model, prompts, params.batch_size, params.max_new_tokens, params.num_beams,
-                        chat_template, params.trust_remote_code)
+                        chat_template, params.trust_remote_code, params.dtype)
     by_direction: dict[tuple[str, str], list[str]] = {direction: [] for direction in directions}
     for owner, text in zip(owners, outputs):
         by_direction[owner].append(text)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from eax.errors import UserInputError
 from eax.locations import is_hub_id
-from eax.weights import LOAD_OPTIONS, checked_model_path
+from eax.weights import checked_model_path, load_options
 
 MAX_LENGTH = 512  # BLEURT-20's position embeddings; the tokenizer does not truncate unless told to
 PACKAGE = "bleurt-pytorch==0.0.1"
@@ -154,7 +154,7 @@ def load_bleurt(checkpoint: str, config_key: str):
     tokenizer = _tokenizer_class(folder, tokenizer_class).from_pretrained(str(folder), local_files_only=True,
                                                                           trust_remote_code=False)
     model = model_class.from_pretrained(checked_model_path(str(folder)), local_files_only=True, trust_remote_code=False,
-                                        **LOAD_OPTIONS)  # the package's own classes: no remote code, safetensors only
+                                        **load_options("float32"))  # the package's own classes: no remote code
     return model.to("cuda" if torch.cuda.is_available() else "cpu").eval(), tokenizer
 
 

@@ -52,7 +52,25 @@ def use_chat_template(tokenizer, mode: str, source: str = "the model") -> int:
             added += tokenizer.add_special_tokens({"pad_token": "<|pad|>"})
         else:
             tokenizer.pad_token = FALLBACK_PAD
+    encode_text_as_is(tokenizer, source)
     return added
+
+
+def encode_text_as_is(tokenizer, source: str = "the model") -> None:
+    """Turn off a BOS (or EOS) the tokenizer adds to every text, in place.
+
+    trl's trainers tokenize with the tokenizer's defaults, while sampling and scoring encode templated text with
+    `add_special_tokens=False`: a Llama-style tokenizer that prepends BOS would train the reward model on other
+    token sequences than it scores, and give SFT/DPO prompts a leading BOS that LLaMA-Factory's chatml has not.
+    The chat template itself writes every special token a format needs.
+    """
+    for switch in ("add_bos_token", "add_eos_token"):
+        if getattr(tokenizer, switch, False):
+            setattr(tokenizer, switch, False)
+    probe = "Hello"
+    if tokenizer(probe)["input_ids"] != tokenizer(probe, add_special_tokens=False)["input_ids"]:
+        raise UserInputError(f"{source}: its tokenizer adds special tokens to every text and has no add_bos_token/"
+                             "add_eos_token switch to turn that off; give a tokenizer that encodes text as it is")
 
 
 def use_chat_model(model, tokenizer, mode: str, source: str = "the model") -> None:

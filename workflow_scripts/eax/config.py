@@ -16,6 +16,7 @@ from eax.languages import (
     x2x_directions,
 )
 from eax.locations import is_hub_id
+from eax.weights import WEIGHT_PATTERNS
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
 NUMBER_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -252,9 +253,8 @@ def _source_errors(key: str, value: str, expect: str) -> list[str]:
             return [f"config key `{key}`: {value} is not a .parquet file"]
         if expect == "folder" and not (path / "config.json").is_file():
             return [f"config key `{key}`: {value} has no config.json; give a Hugging Face model folder"]
-        if expect == "folder" and not any(path.glob("*.safetensors")):
-            return [f"config key `{key}`: {value} has no *.safetensors weights (pickled .bin weights are refused; "
-                    "convert them with save_pretrained(..., safe_serialization=True))"]
+        if expect == "folder" and not any(any(path.glob(pattern)) for pattern in WEIGHT_PATTERNS):
+            return [f"config key `{key}`: {value} has no model weights (*.safetensors or *.bin)"]
         return []
     if is_hub_id(value) and not value.endswith(".parquet"):
         return []

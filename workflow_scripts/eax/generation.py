@@ -8,7 +8,7 @@ from tqdm import tqdm
 
 from eax.chat import as_chat, stop_token_ids, use_chat_model, use_chat_template
 from eax.errors import UserInputError
-from eax.weights import LOAD_OPTIONS, checked_model_path
+from eax.weights import checked_model_path, load_options
 
 
 def length_sorted_batches(lengths: list[int], batch_size: int) -> Iterator[list[int]]:
@@ -26,15 +26,14 @@ def clean_output(text: str, stop_texts: tuple[str, ...] = ()) -> str:
     return "; ".join(part.strip() for part in text.strip().splitlines() if part.strip())
 
 
-def load_causal_lm(path: str, chat_template: str, trust_remote_code: bool = False):
+def load_causal_lm(path: str, chat_template: str, trust_remote_code: bool = False, dtype: str = "auto"):
     """A causal LM for decoding (left padding), speaking `chat_template` (eax.chat)."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=trust_remote_code, padding_side="left")
-    dtype = torch.bfloat16 if torch.cuda.is_available() else torch.float32
     model = AutoModelForCausalLM.from_pretrained(checked_model_path(path), trust_remote_code=trust_remote_code,
-                                                 dtype=dtype, **LOAD_OPTIONS)
+                                                 **load_options(dtype))
     use_chat_model(model, tokenizer, chat_template, path)
     model.to("cuda" if torch.cuda.is_available() else "cpu").eval()
     return model, tokenizer
@@ -72,14 +71,14 @@ def generate(model, tokenizer, prompts: list[str], batch_size: int, max_new_toke
     return outputs
 
 
-def load_vllm(model_path: str, seed: int, trust_remote_code: bool, config_key: str):
+def load_vllm(model_path: str, seed: int, trust_remote_code: bool, config_key: str, dtype: str = "auto"):
     """A vLLM engine (GPU; envs/vllm.yaml), or one clear error naming the config key that asked for it."""
     try:
         from vllm import LLM
     except ImportError:
         raise UserInputError(f"{config_key} is `vllm` but vLLM is not installed: run with --software-deployment-method "
                              "conda (envs/vllm.yaml) or use backend `hf`") from None
-    return LLM(model=model_path, seed=seed, trust_remote_code=trust_remote_code)
+    return LLM(model=model_path, seed=seed, trust_remote_code=trust_remote_code, dtype=dtype)
 
 
 def stop_strings(tokenizer) -> tuple[str, ...]:
@@ -89,20 +88,20 @@ def stop_strings(tokenizer) -> tuple[str, ...]:
 
 
 def translate_hf(model_path: str, prompts: list[str], batch_size: int, max_new_tokens: int, num_beams: int,
-                 chat_template: str | None, trust_remote_code: bool) -> list[str]:
+                 chat_template: str | None, trust_remote_code: bool, dtype: str = "auto") -> list[str]:
     """Greedy (num_beams 1) or beam-search translations of untemplated prompts, in input order; `chat_template`
     None sends the prompts as plain text (ALMA's way)."""
-    model, tokenizer = load_causal_lm(model_path, chat_template or "model", trust_remote_code)
+    model, tokenizer = load_causal_lm(model_path, chat_template or "model", trust_remote_code, dtype)
     templated = [as_chat(tokenizer, prompt) for prompt in prompts] if chat_template else prompts
     return [texts[0] for texts in generate(model, tokenizer, templated, batch_size, max_new_tokens, num_beams=num_beams,
                                            desc="translate")]
 
 
 def translate_vllm(model_path: str, prompts: list[str], batch_size: int, max_new_tokens: int, num_beams: int,
-                   chat_template: str | None, trust_remote_code: bool) -> list[str]:
+                   chat_template: str | None, trust_remote_code: bool, dtype: str = "auto") -> list[str]:
     """The same decoding on vLLM: temperature 0 (greedy), or its beam search when num_beams > 1. vLLM schedules
     its own batches, so batch_size is not used."""
-    llm = load_vllm(model_path, 0, trust_remote_code, "evaluation.backend")
+    llm = load_vllm(model_path, 0, trust_remote_code, "evaluation.backend", dtype)
     tokenizer = llm.get_tokenizer()
     if chat_template:
         use_chat_template(tokenizer, chat_template, model_path)
@@ -119,7 +118,8 @@ def translate_vllm(model_path: str, prompts: list[str], batch_size: int, max_new
         return [clean_output(tokenizer.decode(tokens), stops) for tokens in best]
     from vllm import SamplingParams
 
-    results = llm.generate(templated, SamplingParams(temperature=0.0, max_tokens=max_new_tokens, stop=list(stops)))
+    results = llm.generate(templated, SamplingParams(temperature=0.0, max_tokens=max_new_tokens, stop=list(stops),
+                                                         stop_token_ids=stop_token_ids(tokenizer)))
     return [clean_output(result.outputs[0].text, stops) for result in results]
 
 

@@ -16,6 +16,7 @@ from eax.chat import as_chat, use_chat_model
 from eax.errors import UserInputError
 from eax.prompts import alma_prompt, diverse_prompts, eval_prompt
 from eax.training import (
+    DEFAULT_SHARD_SIZE,
     last_checkpoint,
     load_policy,
     lora_config,
@@ -25,7 +26,7 @@ from eax.training import (
     training_arguments,
 )
 from eax.training_log import final_preference_accuracy
-from eax.weights import LOAD_OPTIONS, checked_model_path
+from eax.weights import checked_model_path, load_options
 
 METHODS = ("dpo", "orpo", "simpo", "cpo")
 PROMPT_STYLES = ("diverse", "eval", "alma")  # policy data; the reward model; ALMA-R (plain text, no chat template)
@@ -115,21 +116,22 @@ def record_held_out(history: list[dict], n_pairs: int) -> None:
 
 
 def train_reward_model(model_path: str, pairs: pd.DataFrame, hp: dict, work_dir: Path, chat_template: str,
-                       trust_remote_code: bool):
+                       trust_remote_code: bool, dtype: str = "auto"):
     """A sequence-classification reward model initialised from the SFT model (one output, the reward), trained
     on all but a seeded `eval_fraction` of the pairs and evaluated on those."""
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
     from trl import RewardConfig, RewardTrainer
 
     seed_everything(hp["seed"])
+    config = RewardConfig(**training_arguments(hp, work_dir), max_length=hp["max_length"],
+                          center_rewards_coefficient=hp["center_rewards_coefficient"])  # before the load: ZeRO-3
     tokenizer = AutoTokenizer.from_pretrained(model_path, trust_remote_code=trust_remote_code)
     model = AutoModelForSequenceClassification.from_pretrained(checked_model_path(model_path), num_labels=1,
-                                                               trust_remote_code=trust_remote_code, **LOAD_OPTIONS)
+                                                               trust_remote_code=trust_remote_code,
+                                                               **load_options(dtype))
     use_chat_model(model, tokenizer, chat_template, model_path)
     dataset = _dataset(preference_rows(pairs, tokenizer, "eval", 0))
     train, held_out = held_out_split(dataset, hp["eval_fraction"], hp["seed"])
-    config = RewardConfig(**training_arguments(hp, work_dir), max_length=hp["max_length"],
-                          center_rewards_coefficient=hp["center_rewards_coefficient"])
     trainer = RewardTrainer(model=model, args=config, train_dataset=train, processing_class=tokenizer,
                             peft_config=lora_config(hp["lora"]) if hp["method"] == "lora" else None)
     trainer.train(resume_from_checkpoint=last_checkpoint(work_dir))
@@ -140,36 +142,41 @@ def train_reward_model(model_path: str, pairs: pd.DataFrame, hp: dict, work_dir:
     return trainer, tokenizer
 
 
-def _dpo_trainer(model, tokenizer, dataset, hp: dict, work_dir: Path):
+def _dpo_setup(hp: dict, work_dir: Path):
     from trl import DPOConfig, DPOTrainer
 
     losses, weights = ["sigmoid"], [1.0]
     if hp["pref_ftx"] > 0:  # the recipe's SFT term on the chosen answer
         losses, weights = ["sigmoid", "sft"], [1.0, hp["pref_ftx"]]
-    config = DPOConfig(**training_arguments(hp, work_dir), beta=hp["beta"], loss_type=losses, loss_weights=weights,
-                       max_length=hp["max_length"])
-    return DPOTrainer(model=model, args=config, train_dataset=dataset, eval_dataset=dataset, processing_class=tokenizer,
-                      peft_config=lora_config(hp["lora"]) if hp["method"] == "lora" else None)
+    return DPOTrainer, DPOConfig(**training_arguments(hp, work_dir), beta=hp["beta"], loss_type=losses,
+                                 loss_weights=weights, max_length=hp["max_length"])
 
 
-def _orpo_trainer(model, tokenizer, dataset, hp: dict, work_dir: Path):
+def _orpo_setup(hp: dict, work_dir: Path):
     from trl.experimental.orpo import ORPOConfig, ORPOTrainer
 
-    config = ORPOConfig(**training_arguments(hp, work_dir), beta=hp["beta"] / (1 + hp["pref_ftx"]),
-                        max_length=hp["max_length"])
-    return ORPOTrainer(model=model, args=config, train_dataset=dataset, eval_dataset=dataset,
-                       processing_class=tokenizer,
-                       peft_config=lora_config(hp["lora"]) if hp["method"] == "lora" else None)
+    return ORPOTrainer, ORPOConfig(**training_arguments(hp, work_dir), beta=hp["beta"] / (1 + hp["pref_ftx"]),
+                                   max_length=hp["max_length"])
 
 
-def _cpo_trainer(model, tokenizer, dataset, hp: dict, work_dir: Path, simpo: bool):
+def _cpo_setup(hp: dict, work_dir: Path, simpo: bool):
     from trl.experimental.cpo import CPOConfig, CPOTrainer
 
     extra = {"loss_type": "simpo", "cpo_alpha": hp["pref_ftx"], "simpo_gamma": hp["simpo_gamma"]} if simpo else {
         "loss_type": "sigmoid", "cpo_alpha": hp["cpo_alpha"]}
-    config = CPOConfig(**training_arguments(hp, work_dir), beta=hp["beta"], max_length=hp["max_length"], **extra)
-    return CPOTrainer(model=model, args=config, train_dataset=dataset, eval_dataset=dataset, processing_class=tokenizer,
-                      peft_config=lora_config(hp["lora"]) if hp["method"] == "lora" else None)
+    return CPOTrainer, CPOConfig(**training_arguments(hp, work_dir), beta=hp["beta"], max_length=hp["max_length"],
+                                 **extra)
+
+
+def trainer_setup(method: str, hp: dict, work_dir: Path):
+    """(trainer class, its config) of a preference method."""
+    if method == "dpo":
+        return _dpo_setup(hp, work_dir)
+    if method == "orpo":
+        return _orpo_setup(hp, work_dir)
+    if method in ("cpo", "simpo"):
+        return _cpo_setup(hp, work_dir, simpo=method == "simpo")
+    raise ValueError(f"unknown preference method {method!r}; use one of {METHODS}")
 
 
 def policy_rows(pairs: pd.DataFrame, tokenizer, hp: dict, style: str, prompt_seed: int) -> pd.DataFrame:
@@ -180,20 +187,16 @@ def policy_rows(pairs: pd.DataFrame, tokenizer, hp: dict, style: str, prompt_see
 
 
 def train_preference(method: str, model_path: str, pairs: pd.DataFrame, hp: dict, work_dir: Path, style: str,
-                     prompt_seed: int, chat_template: str, trust_remote_code: bool):
+                     prompt_seed: int, chat_template: str, trust_remote_code: bool, dtype: str = "auto"):
     """Train the policy on (prompt, chosen, rejected) by `method`; afterwards evaluate it on its training pairs
     (logged as `final_train_*`, e.g. `final_train_rewards/accuracies`)."""
     seed_everything(hp["seed"])
-    model, tokenizer = load_policy(model_path, chat_template, trust_remote_code)
+    trainer_class, config = trainer_setup(method, hp, work_dir)  # before the load: ZeRO-3 (eax.training)
+    model, tokenizer = load_policy(model_path, chat_template, trust_remote_code, dtype)
     dataset = _dataset(policy_rows(pairs, tokenizer, hp, style, prompt_seed))
-    if method == "dpo":
-        trainer = _dpo_trainer(model, tokenizer, dataset, hp, work_dir)
-    elif method == "orpo":
-        trainer = _orpo_trainer(model, tokenizer, dataset, hp, work_dir)
-    elif method in ("cpo", "simpo"):
-        trainer = _cpo_trainer(model, tokenizer, dataset, hp, work_dir, simpo=method == "simpo")
-    else:
-        raise ValueError(f"unknown preference method {method!r}; use one of {METHODS}")
+    trainer = trainer_class(model=model, args=config, train_dataset=dataset, eval_dataset=dataset,
+                            processing_class=tokenizer,
+                            peft_config=lora_config(hp["lora"]) if hp["method"] == "lora" else None)
     trainer.train(resume_from_checkpoint=last_checkpoint(work_dir))
     trainer.evaluate(metric_key_prefix="final_train")  # the training pairs, as the trainer tokenised them
     trainer.model = merged(trainer.model)
@@ -201,20 +204,22 @@ def train_preference(method: str, model_path: str, pairs: pd.DataFrame, hp: dict
 
 
 def run_reward_model(base: str, pairs_path: str, hp: dict, work_dir: str, chat_template: str,
-                     trust_remote_code: bool, model_file: str) -> None:
+                     trust_remote_code: bool, model_file: str, dtype: str = "auto",
+                     max_shard_size: str = DEFAULT_SHARD_SIZE) -> None:
     """Rule train_reward_model's work, in-process or on every rank of a multi-GPU launch (eax.distributed)."""
     trainer, tokenizer = train_reward_model(base, pd.read_parquet(pairs_path), hp, Path(work_dir), chat_template,
-                                            trust_remote_code)
-    save_trained(trainer, tokenizer, model_file, Path(work_dir))
+                                            trust_remote_code, dtype)
+    save_trained(trainer, tokenizer, model_file, Path(work_dir), max_shard_size)
 
 
 def run_preference(method: str, base: str, pairs_path: str, hp: dict, work_dir: str, style: str, prompt_seed: int,
-                   chat_template: str, trust_remote_code: bool, model_file: str) -> None:
+                   chat_template: str, trust_remote_code: bool, model_file: str, dtype: str = "auto",
+                   max_shard_size: str = DEFAULT_SHARD_SIZE) -> None:
     """Rule train_preference's work, in-process or on every rank of a multi-GPU launch (eax.distributed)."""
     pairs = pd.read_parquet(pairs_path)
     trainer, tokenizer = train_preference(method, base, pairs, hp, Path(work_dir), style, prompt_seed, chat_template,
-                                          trust_remote_code)
+                                          trust_remote_code, dtype)
     if trainer.is_world_process_zero():
         print(f"{len(pairs)} pairs, final preference accuracy on them: "
               f"{final_preference_accuracy(trainer.state.log_history)}")
-    save_trained(trainer, tokenizer, model_file, Path(work_dir))
+    save_trained(trainer, tokenizer, model_file, Path(work_dir), max_shard_size)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from eax.chat import as_chat, use_chat_template
+from eax.chat import as_chat, stop_token_ids, use_chat_template
 from eax.generation import clean_output, generate, load_causal_lm, load_vllm, stop_strings
 from eax.prompts import eaxt_prompt, eval_prompt
 
@@ -47,9 +47,9 @@ def seeds_as_rows(seeds: pd.DataFrame) -> pd.DataFrame:
 
 
 def sample_hf(model_path: str, prompts: list[str], settings: SamplingSettings, chat_template: str,
-              trust_remote_code: bool) -> list[list[str]]:
+              trust_remote_code: bool, dtype: str = "auto") -> list[list[str]]:
     """N candidates per prompt from transformers `generate`, batched with left padding, prompts sorted by length."""
-    model, tokenizer = load_causal_lm(model_path, chat_template, trust_remote_code)
+    model, tokenizer = load_causal_lm(model_path, chat_template, trust_remote_code, dtype)
     templated = [as_chat(tokenizer, prompt) for prompt in prompts]
     return generate(model, tokenizer, templated, settings.batch_size, settings.max_new_tokens,
                     num_return_sequences=settings.n, do_sample=True, temperature=settings.temperature,
@@ -57,17 +57,20 @@ def sample_hf(model_path: str, prompts: list[str], settings: SamplingSettings, c
 
 
 def sample_vllm(model_path: str, prompts: list[str], settings: SamplingSettings, chat_template: str,
-                trust_remote_code: bool) -> list[list[str]]:
+                trust_remote_code: bool, dtype: str = "auto") -> list[list[str]]:
     """The same sampling on vLLM (GPU; needs envs/vllm.yaml): one request per prompt with n samples."""
-    llm = load_vllm(model_path, settings.seed, trust_remote_code, "sampling.backend")
+    llm = load_vllm(model_path, settings.seed, trust_remote_code, "sampling.backend", dtype)
     from vllm import SamplingParams
 
     tokenizer = llm.get_tokenizer()
     use_chat_template(tokenizer, chat_template, model_path)
     templated = [as_chat(tokenizer, prompt) for prompt in prompts]
     stops = stop_strings(tokenizer)
+    # the engine is seeded (load_vllm); a per-request seed would give candidate k of every prompt one random stream.
+    # vLLM drops special tokens from its text, so it stops on their ids, not on their texts
     params = SamplingParams(n=settings.n, temperature=settings.temperature, top_p=settings.top_p,
-                            max_tokens=settings.max_new_tokens, seed=settings.seed, stop=list(stops))
+                            max_tokens=settings.max_new_tokens, stop_token_ids=stop_token_ids(tokenizer),
+                            stop=list(stops))
     results = llm.generate(templated, params)
     return [[clean_output(output.text, stops) for output in result.outputs] for result in results]
 
@@ -76,8 +79,8 @@ BACKENDS = {"hf": sample_hf, "vllm": sample_vllm}
 
 
 def sample_candidates(seeds: pd.DataFrame, samplers: list[str], backend: str, model_path: str,
-                      settings: SamplingSettings, chat_template: str, trust_remote_code: bool = False
-                      ) -> dict[str, pd.DataFrame]:
+                      settings: SamplingSettings, chat_template: str, trust_remote_code: bool = False,
+                      dtype: str = "auto") -> dict[str, pd.DataFrame]:
     """{sampler: one row per seed with its de-duplicated candidates (first-seen order)}; an empty shard stays empty.
 
     Every sampler's prompts go to the backend in one call: the model loads once per shard, not once per sampler
@@ -88,7 +91,7 @@ def sample_candidates(seeds: pd.DataFrame, samplers: list[str], backend: str, mo
         empty = pd.DataFrame({column: pd.Series(dtype=object) for column in CANDIDATE_COLUMNS})
         return {sampler: empty for sampler in samplers}
     prompts = [sampler_prompt(sampler, row) for sampler in samplers for row in rows.itertuples(index=False)]
-    outputs = BACKENDS[backend](model_path, prompts, settings, chat_template, trust_remote_code)
+    outputs = BACKENDS[backend](model_path, prompts, settings, chat_template, trust_remote_code, dtype)
     return {sampler: rows.assign(candidates=[dedupe_candidates(texts) for texts in
                                              outputs[k * len(rows):(k + 1) * len(rows)]])[CANDIDATE_COLUMNS]
             for k, sampler in enumerate(samplers)}

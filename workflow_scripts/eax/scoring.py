@@ -9,7 +9,7 @@ import pandas as pd
 from eax.chat import as_chat, use_chat_model
 from eax.errors import UserInputError
 from eax.prompts import eval_prompt
-from eax.weights import LOAD_OPTIONS, checked_model_path
+from eax.weights import checked_model_path, load_options
 
 SCORERS = ("eaxe", "direct")
 REFERENCE_METRICS = ("comet", "chrf", "bleurt")
@@ -82,14 +82,15 @@ def scorer_prompt(scorer: str, row) -> str:
     raise ValueError(f"unknown scorer {scorer!r}; use one of {SCORERS}")
 
 
-def load_reward_model(path: str, chat_template: str, trust_remote_code: bool = False):
+def load_reward_model(path: str, chat_template: str, trust_remote_code: bool = False, dtype: str = "auto"):
     """A sequence-classification reward model (right padding), speaking `chat_template` (eax.chat)."""
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=trust_remote_code, padding_side="right")
     model = AutoModelForSequenceClassification.from_pretrained(checked_model_path(path),
-                                                               trust_remote_code=trust_remote_code, **LOAD_OPTIONS)
+                                                               trust_remote_code=trust_remote_code,
+                                                               **load_options(dtype))
     use_chat_model(model, tokenizer, chat_template, path)
     model.to("cuda" if torch.cuda.is_available() else "cpu").eval()
     return model, tokenizer
@@ -108,12 +109,17 @@ def values_at_last_token(model, input_ids, attention_mask):
     return values.gather(-1, last)[:, 0]
 
 
+def reward_texts(tokenizer, prompts: list[str], completions: list[str]) -> list[str]:
+    """`chat(prompt) + completion + eos`: the text the reward model is trained on (trl appends the eos) and scores."""
+    return [as_chat(tokenizer, prompt) + completion + tokenizer.eos_token
+            for prompt, completion in zip(prompts, completions)]
+
+
 def reward_scores(model, tokenizer, prompts: list[str], completions: list[str], batch_size: int) -> list[float]:
     """The reward at the end-of-turn token of `chat(prompt) + completion + eos`, where the RM was trained."""
     import torch
 
-    texts = [as_chat(tokenizer, prompt) + completion + tokenizer.eos_token
-             for prompt, completion in zip(prompts, completions)]
+    texts = reward_texts(tokenizer, prompts, completions)
     scores: list[float] = []
     for start in range(0, len(texts), batch_size):
         batch = tokenizer(texts[start:start + batch_size], add_special_tokens=False, padding=True,

@@ -11,6 +11,7 @@ from eax.errors import UserInputError
 from eax.languages import PIVOT
 from eax.prompts import diverse_prompts
 from eax.training import (
+    DEFAULT_SHARD_SIZE,
     last_checkpoint,
     load_policy,
     lora_config,
@@ -66,7 +67,7 @@ def template_and_count(rows: pd.DataFrame, tokenizer) -> pd.DataFrame:
 
 
 def train_sft(model_path: str, data: pd.DataFrame, hp: dict, work_dir: Path, chat_template: str,
-              trust_remote_code: bool):
+              trust_remote_code: bool, dtype: str = "auto"):
     """Fine-tune with trl's SFTTrainer on prompt/completion rows (loss on the completion only).
 
     Returns the trainer, whose model is merged (LoRA) and ready to save, and whose log history holds the curve.
@@ -77,13 +78,13 @@ def train_sft(model_path: str, data: pd.DataFrame, hp: dict, work_dir: Path, cha
     if data.empty:
         raise UserInputError("the SFT data is empty: check the corpus and `data.max_tokens`")
     seed_everything(hp["seed"])
-    model, tokenizer = load_policy(model_path, chat_template, trust_remote_code)
     config = SFTConfig(
         **training_arguments(hp, work_dir),
         max_length=hp["max_length"],
         completion_only_loss=True,
         packing=False,
     )
+    model, tokenizer = load_policy(model_path, chat_template, trust_remote_code, dtype)
     dataset = Dataset.from_pandas(data[["prompt", "completion"]], preserve_index=False)
     trainer = SFTTrainer(
         model=model,
@@ -98,8 +99,8 @@ def train_sft(model_path: str, data: pd.DataFrame, hp: dict, work_dir: Path, cha
 
 
 def run_sft(base: str, data_path: str, hp: dict, work_dir: str, chat_template: str, trust_remote_code: bool,
-            model_file: str) -> None:
+            model_file: str, dtype: str = "auto", max_shard_size: str = DEFAULT_SHARD_SIZE) -> None:
     """Rule train_sft's work, in-process or on every rank of a multi-GPU launch (eax.distributed)."""
     trainer, tokenizer = train_sft(base, pd.read_parquet(data_path), hp, Path(work_dir), chat_template,
-                                   trust_remote_code)
-    save_trained(trainer, tokenizer, model_file, Path(work_dir))
+                                   trust_remote_code, dtype)
+    save_trained(trainer, tokenizer, model_file, Path(work_dir), max_shard_size)

@@ -8,7 +8,9 @@ from pathlib import Path
 from eax.chat import use_chat_model
 from eax.io import atomic_dir
 from eax.training_log import write_log_history
-from eax.weights import LOAD_OPTIONS, checked_model_path
+from eax.weights import checked_model_path, load_options
+
+DEFAULT_SHARD_SIZE = "5GB"  # transformers' own default: config `model.max_shard_size`
 
 
 def lora_config(settings: dict):
@@ -79,13 +81,17 @@ def last_checkpoint(work_dir: Path) -> str | None:
     return str(max(complete, key=lambda folder: int(folder.name.removeprefix("checkpoint-")))) if complete else None
 
 
-def load_policy(model_path: str, chat_template: str, trust_remote_code: bool):
-    """A causal LM to train, with its tokenizer speaking `chat_template` (eax.chat; saved with the model)."""
+def load_policy(model_path: str, chat_template: str, trust_remote_code: bool, dtype: str = "auto"):
+    """A causal LM to train, with its tokenizer speaking `chat_template` (eax.chat; saved with the model).
+
+    Load it after the trainer's config exists: under DeepSpeed ZeRO-3 that config makes `from_pretrained`
+    partition the weights across ranks as they load, instead of every rank building the whole model first.
+    """
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(model_path, trust_remote_code=trust_remote_code)
     model = AutoModelForCausalLM.from_pretrained(checked_model_path(model_path), trust_remote_code=trust_remote_code,
-                                                 **LOAD_OPTIONS)
+                                                 **load_options(dtype))
     use_chat_model(model, tokenizer, chat_template, model_path)
     return model, tokenizer
 
@@ -95,8 +101,9 @@ def merged(model):
     return model.merge_and_unload() if hasattr(model, "merge_and_unload") else model
 
 
-def save_trained(trainer, tokenizer, model_file: str, work_dir: Path) -> None:
-    """Save the trained model (safetensors), its tokenizer and `trainer_log.jsonl` into the folder of
+def save_trained(trainer, tokenizer, model_file: str, work_dir: Path, max_shard_size: str = DEFAULT_SHARD_SIZE) -> None:
+    """Save the trained model (safetensors, in shards of at most `max_shard_size`: a 7B model is several files and
+    an index, so rules track `config.json`), its tokenizer and `trainer_log.jsonl` into the folder of
     `model_file`, all at once; then drop the run's checkpoints, which only served to resume it.
 
     On several GPUs every rank calls this: under ZeRO-3 the weights are sharded, and gathering them takes every
@@ -104,7 +111,7 @@ def save_trained(trainer, tokenizer, model_file: str, work_dir: Path) -> None:
     """
     staging = work_dir / "final"
     if _zero3_sharded(trainer):
-        trainer.save_model(str(staging))
+        trainer.save_model(str(staging))  # gathered by every rank; saved in the trainer's own shard size
     if not trainer.is_world_process_zero():
         return
     with atomic_dir(Path(model_file).parent) as folder:
@@ -112,7 +119,7 @@ def save_trained(trainer, tokenizer, model_file: str, work_dir: Path) -> None:
             for path in staging.iterdir():
                 shutil.move(str(path), folder / path.name)
         else:
-            trainer.model.save_pretrained(folder, safe_serialization=True)
+            trainer.model.save_pretrained(folder, safe_serialization=True, max_shard_size=max_shard_size)
         tokenizer.save_pretrained(folder)
         write_log_history(trainer.state.log_history, folder / "trainer_log.jsonl")
     shutil.rmtree(work_dir)
