@@ -72,7 +72,7 @@ rule all:
         ),
         tables=rules.make_tables.output,
         figures=rules.make_figures.output,
-        oracle=rules.measure_oracle.output if config["corpus"]["source"] == TOY else [],
+        oracle=rules.measure_oracle.output if config["corpus"]["source"] in MULTI_PARALLEL else [],
         reproduction_card=rules.make_reproduction_card.output if config["reproduction"]["published"] else [],
         seed_spread=rules.plot_seed_spread.output if len(SEEDS) > 1 else [],
         rule_costs=rules.summarize_benchmarks.output,

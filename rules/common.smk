@@ -8,6 +8,7 @@ from pathlib import Path
 
 from eax.code_version import library_version as code_version_of
 from eax.config import (
+    NTREX128,
     TOY,
     config_errors,
     evaluated_models,
@@ -22,7 +23,7 @@ from eax.preference import METHODS as PREFERENCE_METHODS, prompt_style
 from eax.locations import is_hub_id
 from eax.metrics import MODEL_METRICS
 from eax.languages import PIVOT, en_centric_directions, language, pair_name, split_pair_name, x2x_directions
-from eax.testsets import files_for
+from eax.testsets import files_for, ntrex_file
 
 
 def _stop_on_config_errors(config):
@@ -90,6 +91,15 @@ TOY_WORLD = {
     "bleurt": "results/toy_world/bleurt",
 }
 TOY_BLEURT_FILES = ["config.json", "model.safetensors", "spm.model"]
+NTREX = config["corpus"]["ntrex128"]
+NTREX_DOWNLOAD = "results/data/ntrex128/download"
+NTREX_ROOT = NTREX_DOWNLOAD if NTREX["path"] == "download" else NTREX["path"]
+NTREX_URL = "https://raw.githubusercontent.com/MicrosoftTranslator/NTREX/main/NTREX-128"
+# Multi-parallel corpora: the true y of every x2x seed is known, so the oracle (rules/oracle.smk) can measure them.
+MULTI_PARALLEL = {
+    TOY: {"corpus": TOY_WORLD["corpus"], "parallel": TOY_WORLD["parallel"]},
+    NTREX128: {"corpus": "results/data/ntrex128/corpus.parquet", "parallel": "results/data/ntrex128/parallel.parquet"},
+}
 EXTERNAL_SYSTEMS = {system["name"]: system for system in config["evaluation"]["external_systems"]}
 SYSTEM_DIRECTIONS = {
     name: system_pairs(system, TESTSET_DIRECTIONS[system["testset"]], LANGUAGES)
@@ -120,9 +130,16 @@ def library_version(script):
 
 def corpus_path():
     source = config["corpus"]["source"]
-    if source == TOY:
-        return TOY_WORLD["corpus"]
+    if source in MULTI_PARALLEL:
+        return MULTI_PARALLEL[source]["corpus"]
     return "results/data/corpus.download.parquet" if is_hub_id(source) else source
+
+
+def ntrex_files(root):
+    """NTREX-128's files for the run's languages under `root` (none unless the corpus is NTREX-128)."""
+    if config["corpus"]["source"] != NTREX128:
+        return []
+    return [str(ntrex_file(root, lang)) for lang in LANGUAGES]
 
 
 def model_dir(name, seed_dir="{seed_dir}"):

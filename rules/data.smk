@@ -1,4 +1,4 @@
-# Data stage: fetch (hub) and check the corpus, write the recipe's seed shards and the SFT instruction data.
+# Data stage: fetch (hub, NTREX-128) and check the corpus, write the recipe's seed shards and the SFT instruction data.
 
 
 rule download_hub_corpus:
@@ -16,6 +16,44 @@ rule download_hub_corpus:
         file=config["corpus"]["hub_file"],
     script:
         "../workflow_scripts/download_hub_corpus.py"
+
+
+rule download_ntrex:
+    output:
+        files=ntrex_files(NTREX_DOWNLOAD),
+    log:
+        "results/logs/download_ntrex.log",
+    benchmark:
+        "results/benchmarks/download_ntrex.tsv"
+    conda:
+        "../envs/data.yaml"
+    params:
+        library=library_version("download_ntrex.py"),
+        url=NTREX_URL,
+    script:
+        "../workflow_scripts/download_ntrex.py"
+
+
+rule make_ntrex_corpus:
+    input:
+        files=ntrex_files(NTREX_ROOT),
+    output:
+        corpus=MULTI_PARALLEL[NTREX128]["corpus"],
+        parallel=MULTI_PARALLEL[NTREX128]["parallel"],
+    log:
+        "results/logs/make_ntrex_corpus.log",
+    benchmark:
+        "results/benchmarks/make_ntrex_corpus.tsv"
+    conda:
+        "../envs/data.yaml"
+    params:
+        library=library_version("make_ntrex_corpus.py"),
+        root=NTREX_ROOT,
+        languages=LANGUAGES,
+        first_segment=NTREX["first_segment"],
+        segments=NTREX["segments"],
+    script:
+        "../workflow_scripts/make_ntrex_corpus.py"
 
 
 rule check_corpus:

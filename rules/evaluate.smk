@@ -29,6 +29,7 @@ rule translate_testset:
         format=testset_field("format"),
         root=lookup(dpath="{testset}", within=TESTSET_ROOTS),
         split=testset_field("split"),
+        max_segments=testset_field("max_segments"),
         directions=testset_directions,
         backend=config["evaluation"]["backend"],
         batch_size=config["evaluation"]["batch_size"],
@@ -66,6 +67,7 @@ rule import_external_system:
         format=testset_field("format"),
         root=lookup(dpath="{testset}", within=TESTSET_ROOTS),
         split=testset_field("split"),
+        max_segments=testset_field("max_segments"),
     script:
         "../workflow_scripts/import_external_system.py"
 
@@ -97,10 +99,12 @@ rule score_translations:
         format=testset_field("format"),
         root=lookup(dpath="{testset}", within=TESTSET_ROOTS),
         split=testset_field("split"),
+        max_segments=testset_field("max_segments"),
         directions=lambda wildcards: covered_directions(wildcards.testset, wildcards.model),
         metric_model=lambda wildcards: metric_model(wildcards.metric)[0],
         metric_model_name=lambda wildcards: metric_model(wildcards.metric)[1],
         batch_size=config["evaluation"]["metric_batch_size"],
+        languages=LANGUAGES,  # what the off-target rate's language identifier chooses among
     script:
         "../workflow_scripts/score_translations.py"
 
@@ -127,6 +131,7 @@ rule compare_with_baseline:
         format=testset_field("format"),
         root=lookup(dpath="{testset}", within=TESTSET_ROOTS),
         split=testset_field("split"),
+        max_segments=testset_field("max_segments"),
         directions=testset_directions,
         covered=lambda wildcards: [covered_directions(wildcards.testset, name) for name in compared_systems(wildcards)],
         test=SIGNIFICANCE["test"],

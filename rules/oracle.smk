@@ -1,10 +1,10 @@
-# Oracle diagnostics (toy world only): the toy world knows the true y of every x2x seed, so each EAX stage is
-# measured against it: candidates per sampler, scorers per variant, the kept pairs.
+# Oracle diagnostics (multi-parallel corpora: the toy world, NTREX-128): the true y of every x2x seed is known, so
+# each EAX stage is measured against it: candidates per sampler, scorers per variant, the kept pairs.
 
 
 rule measure_oracle:
     input:
-        parallel=rules.make_toy_world.output.parallel,
+        parallel=MULTI_PARALLEL.get(config["corpus"]["source"], {}).get("parallel", []),
         candidates=[x2x_files("candidates", sampler) for sampler in X2X_SAMPLERS],
         scores=[x2x_files("scores", variant) for variant in VARIANTS],
         pairs=[preference_data(variant) for variant in VARIANTS],
@@ -26,11 +26,12 @@ rule measure_oracle:
     benchmark:
         "results/benchmarks/measure_oracle.tsv"
     conda:
-        "../envs/data.yaml"
+        "../envs/eval.yaml"
     params:
         library=library_version("measure_oracle.py"),
         run_name=config["run_name"],
         languages=LANGUAGES,
+        toy_world=config["corpus"]["source"] == TOY,  # toy languages are told apart by their vocabularies
         variants=VARIANT_PARTS,
         candidate_files={sampler: x2x_files("candidates", sampler) for sampler in X2X_SAMPLERS},
         score_files={variant: x2x_files("scores", variant) for variant in VARIANTS},

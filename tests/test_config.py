@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = yaml.safe_load((ROOT / "config" / "schema.yaml").read_text())
 DEFAULT = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
 PAPER = load_config(ROOT / "config" / "paper.yaml")
+SMOLLM2 = load_config(ROOT / "config" / "smollm2.yaml")
 PUBLISHED = {"model": "sft", "testset": "toy_devtest", "directions": "x2x", "metric": "chrf", "value": 40.0,
              "base_model": "toy", "source": "made up"}
 
@@ -27,9 +28,36 @@ def changed(path: str, value):
     return config
 
 
-@pytest.mark.parametrize("config", [DEFAULT, PAPER], ids=["default", "paper"])
+@pytest.mark.parametrize("config", [DEFAULT, PAPER, SMOLLM2], ids=["default", "paper", "smollm2"])
 def test_shipped_configs_are_valid(config):
     assert config_errors(config, SCHEMA) == []
+
+
+def test_keys_a_real_run_does_not_read_need_no_setting():
+    """The toy world's COMET and ALMA-R data beside a real corpus are errors only where a rule would read them."""
+    assert SMOLLM2["evaluation"]["comet_model"] == SMOLLM2["reward_data"]["comet_model"] == "toy"
+    assert SMOLLM2["alma_r"]["source"] == "toy"
+    uses_comet = {**SMOLLM2, "evaluation": {**SMOLLM2["evaluation"], "metrics": ["chrf", "comet"]}}
+    assert config_errors(uses_comet, SCHEMA) == [
+        "config key `evaluation.comet_model`: `toy` needs `corpus.source: toy`"]
+    uses_alma_r = {**SMOLLM2, "preference": {**SMOLLM2["preference"], "runs": [{"method": "cpo", "data": "alma_r"}]}}
+    assert config_errors(uses_alma_r, SCHEMA) == ["config key `alma_r.source`: `toy` needs `corpus.source: toy`"]
+
+
+def test_an_ntrex_corpus_needs_its_languages_and_folder():
+    config = {**SMOLLM2, "languages": ["en", "de", "ja", "cs"]}
+    assert config_errors(config, SCHEMA) == []  # NTREX-128 has both
+    folder = {**SMOLLM2, "corpus": {**SMOLLM2["corpus"], "ntrex128": {"path": "/no/ntrex", "first_segment": 0,
+                                                                        "segments": 10}}}
+    assert config_errors(folder, SCHEMA) == [
+        "config key `corpus.ntrex128.path`: folder not found: /no/ntrex (or give `download`)"]
+
+
+def test_the_off_target_rate_needs_real_languages():
+    config = changed("evaluation.metrics", ["chrf", "off_target"])
+    assert config_errors(config, SCHEMA) == [
+        f"config key `evaluation.metrics`: off_target identifies real languages; {code!r} is a toy one"
+        for code in DEFAULT["languages"] if code != "en"]
 
 
 # The recipe's facts (../shared/notes/eax-recipe.md: prompts, pairs, training; ALMA-R's runs/cpo_ft.sh). paper.yaml
@@ -114,7 +142,7 @@ def test_the_paper_config_states_only_what_differs_from_the_defaults():
     ("toy_world.lemma_count", 5, "config key `toy_world.lemma_count`: 5 is not valid under any of the given schemas"),
     ("preference.cpo.max_prompt_length", 256, "`preference.cpo.max_prompt_length`: must be below"),
     ("reward_model.eval_fraction", 1.0, "config key `reward_model.eval_fraction`: 1.0 is greater than or equal"),
-    ("reward_data.comet_model", "./nope.ckpt", "config key `reward_data.comet_model`: ./nope.ckpt is neither"),
+    ("evaluation.comet_model", "./nope.ckpt", "config key `evaluation.comet_model`: ./nope.ckpt is neither"),
     ("alma_r.configs", ["xx-en"], "config key `alma_r.configs`: 'xx-en' has unknown language code(s) xx"),
     ("preference.runs", [{"method": "kto", "data": "eaxt_eaxe"}], "config key `preference.runs.0.method`"),
     ("evaluation.external_systems", [{"name": "sft", "testset": "toy_devtest", "path": "toy"}],

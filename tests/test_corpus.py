@@ -1,7 +1,15 @@
 import pandas as pd
 import pytest
 
-from eax.corpus import check_corpus, rm_seeds, split_into_shards, x2x_seeds, x_side_texts
+from eax.corpus import (
+    check_corpus,
+    en_centric_corpus,
+    multi_parallel_table,
+    rm_seeds,
+    split_into_shards,
+    x2x_seeds,
+    x_side_texts,
+)
 from eax.errors import UserInputError
 from eax.languages import x2x_directions
 
@@ -77,3 +85,23 @@ def test_shards_are_balanced_consecutive_and_as_many_as_asked(rows, count, expec
     shards = split_into_shards(frame, count)
     assert [len(shard) for shard in shards] == expected
     assert pd.concat(shards)["x"].tolist() == list(range(rows))
+
+
+def test_a_multi_parallel_corpus_gives_both_english_centric_directions_of_every_segment():
+    texts = {"en": ["One.", "Two.", "Three."], "de": ["Eins.", "Zwei.", "Drei."], "fr": ["Un.", "Deux.", "Trois."]}
+    parallel = multi_parallel_table(texts, first=1, count=2)
+    assert parallel.to_dict("list") == {"en": ["Two.", "Three."], "de": ["Zwei.", "Drei."], "fr": ["Deux.", "Trois."]}
+    corpus = en_centric_corpus(parallel, LANGS)
+    assert list(zip(corpus["src_lang"], corpus["trg_lang"])) == [("en", "de")] * 2 + [("en", "fr")] * 2 + [
+        ("de", "en")] * 2 + [("fr", "en")] * 2
+    assert check_corpus(corpus, LANGS, "ntrex")[0].equals(corpus)
+    seeds = x2x_seeds(corpus, LANGS)["de2fr"]
+    assert list(seeds["src_text"]) == ["Zwei.", "Drei."] and list(seeds["ref_text"]) == ["Two.", "Three."]
+
+
+@pytest.mark.parametrize(("texts", "message"), [
+    ({"en": ["a", "b"], "de": ["a"]}, "differ in length"),
+    ({"en": ["a", "b"], "de": ["a", "b"]}, r"corpus.ntrex128.segments.*goes past the 2 segments")])
+def test_a_multi_parallel_table_refuses_misaligned_or_short_files(texts, message):
+    with pytest.raises(UserInputError, match=message):
+        multi_parallel_table(texts, first=1, count=2)

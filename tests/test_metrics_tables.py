@@ -3,7 +3,7 @@ import pytest
 
 from eax.generation import clean_output, length_sorted_batches
 from eax.languages import bleu_tokenizer
-from eax.metrics import score_direction
+from eax.metrics import DirectionSegments, score_direction
 from eax.tables import (
     direction_group,
     group_means,
@@ -124,6 +124,8 @@ def test_significant_groups_are_marked_in_the_main_tables_text_only():
                                          {"testset": "t", "model": "dpo", "x2x chrf": "14.00↑", "x2en chrf": "25.00"}]
     assert r"14.00$^\uparrow$" in to_latex(marked, "main")
     assert with_marks(table, tests.assign(delta=-4.0)).loc[1, "x2x chrf"] == "14.00↓"
+    off_target = with_marks(table.rename(columns={"x2x chrf": "x2x off_target"}), tests.assign(metric="off_target"))
+    assert off_target.loc[1, "x2x off_target"] == "14.00↓"  # more outputs in the wrong language: worse
     assert list(significance_summary(tests)["directions"]) == ["x2x", "x2en"]
     assert significance_summary(tests.iloc[:0]).empty
 
@@ -171,3 +173,13 @@ def test_several_training_seeds_show_their_mean_and_spread():
     shown = with_spread(table, per_seed)
     assert list(shown["x2x chrf"]) == ["12.00 ± 2.83", "20.00 ± 0.00", "50.00"]
     assert to_markdown(shown).splitlines()[1] == "|---|---|---:|"
+
+
+def test_the_off_target_rate_counts_outputs_in_another_language_or_in_none():
+    from eax.metrics import score_directions
+
+    hypotheses = ["Das ist ein schönes Haus am See.", "C'est une belle maison au bord du lac.", "", "42"]
+    data = {("fr", "de"): DirectionSegments(["x"] * 4, hypotheses, ["Das Haus."] * 4)}
+    score = score_directions("off_target", data, languages=["en", "de", "fr"])["fr", "de"]
+    assert score.segments == (0.0, 100.0, 100.0, 100.0) and score.value == 75.0
+    assert score.signature.startswith("off_target|py3langid:0.2.2|among:de+en+fr")

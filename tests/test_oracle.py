@@ -11,6 +11,7 @@ from eax.oracle import (
     tokens,
     true_translations,
     vocabularies,
+    vocabulary_identifier,
 )
 from eax.toy_world import ToyWorld, make_corpus, make_parallel_corpus
 
@@ -49,7 +50,7 @@ def test_candidate_quality_against_the_truth(parallel):
     first = parallel.iloc[0]
     rows = pd.DataFrame({"src_lang": ["qaa"], "trg_lang": ["qab"], "src_text": [first["qaa"]],
                          "candidates": [[first["qab"], first["en"]]]})
-    quality = candidate_quality(rows, true_translations(rows, parallel), vocabulary)
+    quality = candidate_quality(rows, true_translations(rows, parallel), vocabulary_identifier(vocabulary))
     assert quality["best-of-N chrF"] == 100 and quality["on-target"] == 0.5 and quality["candidates"] == 2
     assert 0 < quality["mean chrF"] < 100
 

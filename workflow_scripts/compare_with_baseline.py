@@ -8,7 +8,7 @@ import pandas as pd
 
 from eax.io import write_text
 from eax.languages import pair_name, split_pair_name
-from eax.metrics import MODEL_METRICS
+from eax.metrics import SACREBLEU_METRICS
 from eax.runner import run_script
 from eax.significance import Comparison, Segments, sacrebleu_comparison, segment_comparison, significant
 from eax.tables import GROUP_ORDER, direction_group
@@ -41,14 +41,14 @@ def main(snakemake) -> None:
     covered = {name: set(map(split_pair_name, pairs))  # a published system may cover only some directions
                for name, pairs in zip(params.systems, params.covered, strict=True)}
     baseline, *systems = params.systems
-    if metric in MODEL_METRICS:
+    if metric not in SACREBLEU_METRICS:
         outputs = dict(zip(params.systems, map(read_segment_scores, snakemake.input.segments)))
 
         def compare(system: str, members: list[Direction]) -> Comparison:
             pooled = [np.concatenate([outputs[name][d] for d in members]) for name in (system, baseline)]
             return segment_comparison(*pooled, params.resamples, params.seed)
     else:
-        segments = load_directions(params.format, params.root, params.split, directions)
+        segments = load_directions(params.format, params.root, params.split, directions, params.max_segments)
         references = {d: segments[d][1] for d in directions}
         outputs = {name: read_hypotheses(folder, {d: refs for d, refs in references.items() if d in covered[name]})
                    for name, folder in zip(params.systems, snakemake.input.hypotheses, strict=True)}

@@ -12,7 +12,7 @@ def main(snakemake) -> None:
     params = snakemake.params
     sources = [Path(path) for path in snakemake.input.hypotheses]
     directions = [split_pair_name(pair) for pair in params.directions]  # in the order of the hypotheses input
-    segments = load_directions(params.format, params.root, params.split, directions)
+    segments = load_directions(params.format, params.root, params.split, directions, params.max_segments)
     with atomic_dir(snakemake.output.hypotheses) as folder:
         for path, direction in zip(sources, directions, strict=True):
             references = segments[direction][1]

@@ -1,12 +1,22 @@
-"""Rule measure_oracle (toy world only): every x2x stage measured against the true translations the toy world
-knows: candidate quality and on-target rate per sampler, scorer agreement and kept-pair order per variant,
+"""Rule measure_oracle (multi-parallel corpora: the toy world, NTREX-128): every x2x stage measured against the true
+translations: candidate quality and on-target rate per sampler, scorer agreement and kept-pair order per variant,
 with the reward model's held-out accuracy beside them."""
+
+from functools import partial
 
 import pandas as pd
 
 from eax.figures import oracle_bars
 from eax.io import atomic_path, write_text
-from eax.oracle import candidate_quality, pair_order_accuracy, ranking_agreement, true_translations, vocabularies
+from eax.language_id import identify
+from eax.oracle import (
+    candidate_quality,
+    pair_order_accuracy,
+    ranking_agreement,
+    true_translations,
+    vocabularies,
+    vocabulary_identifier,
+)
 from eax.runner import run_script
 from eax.tables import to_latex, to_markdown
 from eax.training_log import last_value, read_log_history
@@ -19,11 +29,14 @@ def read_all(paths: list[str]) -> pd.DataFrame:
 def main(snakemake) -> None:
     params = snakemake.params
     parallel = pd.read_parquet(snakemake.input.parallel)
-    vocabulary = vocabularies(parallel, params.languages)
+    if params.toy_world:
+        languages_of = vocabulary_identifier(vocabularies(parallel, params.languages))
+    else:
+        languages_of = partial(identify, candidates=params.languages)
     quality = {}
     for sampler, paths in params.candidate_files.items():
         rows = read_all(paths)
-        quality[sampler] = candidate_quality(rows, true_translations(rows, parallel), vocabulary)
+        quality[sampler] = candidate_quality(rows, true_translations(rows, parallel), languages_of)
     rm_accuracy = last_value(read_log_history(snakemake.input.reward_model_log), "heldout_accuracy")
     records = []
     for variant, (sampler, scorer) in params.variants.items():

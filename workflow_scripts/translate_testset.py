@@ -12,7 +12,7 @@ from eax.testsets import load_directions
 def main(snakemake) -> None:
     params = snakemake.params
     directions = [split_pair_name(pair) for pair in params.directions]
-    segments = load_directions(params.format, params.root, params.split, directions)
+    segments = load_directions(params.format, params.root, params.split, directions, params.max_segments)
     prompt = alma_prompt if params.prompt_style == "alma" else eval_prompt  # ALMA-R keeps ALMA's prompt
     prompts, owners = [], []
     for src, trg in directions:

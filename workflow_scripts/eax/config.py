@@ -16,12 +16,14 @@ from eax.languages import (
     x2x_directions,
 )
 from eax.locations import is_hub_id
+from eax.testsets import NTREX_CODES
 from eax.weights import WEIGHT_PATTERNS
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
 NUMBER_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 DIRECTION_GROUPS = ("en_centric", "en2x", "x2en", "x2x")
 TOY = "toy"  # the value that points a source (corpus, model, metric, test set, system) at the embedded toy world
+NTREX128 = "ntrex128"  # `corpus.source`: NTREX-128 segments (downloaded, or a local folder: `corpus.ntrex128.path`)
 
 
 def config_errors(config: dict, schema: dict) -> list[str]:
@@ -58,7 +60,11 @@ def semantic_errors(config: dict) -> list[str]:
         errors += [f"config key `languages`: {code!r} is not a toy-world language; with `corpus.source: toy` use "
                    f"{', '.join(sorted(TOY_LANGUAGES))}"
                    for code in languages if code not in TOY_LANGUAGES and code != PIVOT]
-    errors += _source_errors("corpus.source", config["corpus"]["source"], expect="file")
+    errors += (_ntrex_errors(config["corpus"]["ntrex128"], languages) if config["corpus"]["source"] == NTREX128
+               else _source_errors("corpus.source", config["corpus"]["source"], expect="file"))
+    if "off_target" in config["evaluation"]["metrics"]:
+        errors += [f"config key `evaluation.metrics`: off_target identifies real languages; {code!r} is a toy one"
+                   for code in languages if code in TOY_LANGUAGES]
     errors += _source_errors("model.base", config["model"]["base"], expect="folder")
     names = [testset["name"] for testset in config["evaluation"]["testsets"]]
     errors += [f"config key `evaluation.testsets`: name {name!r} is used twice" for name in sorted(set(names))
@@ -99,10 +105,13 @@ def _metric_model_errors(config: dict) -> list[str]:
     errors = []
     toy_corpus = config["corpus"]["source"] == TOY
     evaluation = config["evaluation"]
-    models = [("reward_data.comet_model", config["reward_data"]["comet_model"]),
-              ("evaluation.comet_model", evaluation["comet_model"]),
-              ("evaluation.xcomet_model", evaluation["xcomet_model"])]
-    for key, model in models:
+    models = [("reward_data.comet_model", config["reward_data"]["comet_model"],
+               config["reward_data"]["metric"] == "comet"),
+              ("evaluation.comet_model", evaluation["comet_model"], "comet" in evaluation["metrics"]),
+              ("evaluation.xcomet_model", evaluation["xcomet_model"], "xcomet" in evaluation["metrics"])]
+    for key, model, used in models:
+        if not used:  # a key nothing reads needs no setting
+            continue
         if model == TOY:
             if not toy_corpus:
                 errors.append(f"config key `{key}`: `toy` needs `corpus.source: toy`")
@@ -136,7 +145,8 @@ def _threshold_errors(reward_data: dict) -> list[str]:
 def _preference_errors(config: dict) -> list[str]:
     errors = []
     toy_corpus = config["corpus"]["source"] == TOY
-    if config["alma_r"]["source"] == TOY and not toy_corpus:
+    alma_r_used = any(run["data"] == "alma_r" for run in config["preference"]["runs"])
+    if config["alma_r"]["source"] == TOY and not toy_corpus and alma_r_used:
         errors.append("config key `alma_r.source`: `toy` needs `corpus.source: toy`")
     errors += _metric_model_errors(config)
     variants = {f"{a}_{b}" for a in config["x2x"]["samplers"] for b in config["x2x"]["scorers"]}
@@ -241,6 +251,15 @@ def _testset_errors(key: str, testset: dict, corpus_source: str) -> list[str]:
     if "split" in testset and fmt != "flores200":
         return [f"config key `{key}.split`: format {fmt} has one split and reads none; remove it"]
     return []
+
+
+def _ntrex_errors(ntrex: dict, languages: list[str]) -> list[str]:
+    """NTREX-128 has files for the configured languages, and its folder exists unless it is downloaded."""
+    errors = [f"config key `languages`: NTREX-128 (corpus.source) has no {code!r} in this workflow's table"
+              for code in languages if code not in NTREX_CODES]
+    if ntrex["path"] != "download" and not Path(ntrex["path"]).is_dir():
+        errors.append(f"config key `corpus.ntrex128.path`: folder not found: {ntrex['path']} (or give `download`)")
+    return errors
 
 
 def _source_errors(key: str, value: str, expect: str) -> list[str]:

@@ -111,3 +111,23 @@ def split_into_shards(frame: pd.DataFrame, count: int) -> list[pd.DataFrame]:
 
 def shard_name(index: int) -> str:
     return f"{index:03d}"
+
+
+def multi_parallel_table(texts: dict[str, list[str]], first: int, count: int) -> pd.DataFrame:
+    """Segments `first` to `first + count` of line-aligned texts, one column per language (every segment's true
+    translation in every language: what the oracle measures x2x candidates against)."""
+    lengths = {lang: len(lines) for lang, lines in texts.items()}
+    if len(set(lengths.values())) != 1:
+        raise UserInputError(f"multi-parallel files differ in length: {lengths}")
+    if first + count > next(iter(lengths.values())):
+        raise UserInputError(f"config key `corpus.ntrex128.segments`: [{first}, {count}] goes past the "
+                             f"{next(iter(lengths.values()))} segments of the files")
+    return pd.DataFrame({lang: lines[first:first + count] for lang, lines in texts.items()})
+
+
+def en_centric_corpus(parallel: pd.DataFrame, languages: list[str]) -> pd.DataFrame:
+    """English-centric corpus rows (TowerBlocks-MT columns) from a multi-parallel table: every segment en->x and
+    x->en for every non-English x, in `en_centric_directions` order."""
+    frames = [pd.DataFrame({"src_lang": src, "trg_lang": trg, "src_text": parallel[src], "trg_text": parallel[trg]})
+              for src, trg in en_centric_directions(languages)]
+    return pd.concat(frames, ignore_index=True)[CORPUS_COLUMNS]

@@ -13,7 +13,9 @@ from eax.languages import bleu_tokenizer
 
 SACREBLEU_METRICS = ("bleu", "chrf")
 MODEL_METRICS = ("comet", "xcomet", "bleurt")
-METRICS = SACREBLEU_METRICS + MODEL_METRICS
+LANGUAGE_METRICS = ("off_target",)  # % of outputs a language identifier puts in another of the run's languages
+METRICS = SACREBLEU_METRICS + MODEL_METRICS + LANGUAGE_METRICS
+LOWER_IS_BETTER = frozenset(LANGUAGE_METRICS)
 
 Direction = tuple[str, str]
 
@@ -57,6 +59,16 @@ def _sacrebleu_score(name: str, metric, hypotheses: list[str], references: list[
     return Score(name, metric.corpus_score(hypotheses, [references]).score, str(metric.get_signature()), segments)
 
 
+def off_target(hypotheses: list[str], trg_lang: str, languages: list[str]) -> Score:
+    """The off-target rate x100: each segment 100 when py3langid, choosing among the run's `languages`, puts it in
+    another language (or in none: an empty output), else 0 (eax.language_id)."""
+    from eax.language_id import identify
+
+    segments = tuple(0.0 if found == trg_lang else 100.0 for found in identify(hypotheses, languages))
+    signature = f"off_target|py3langid:{package_version('py3langid')}|among:{'+'.join(sorted(languages))}"
+    return Score("off_target", float(np.mean(segments)) if segments else float("nan"), signature, segments)
+
+
 def score_direction(metrics: list[str], hypotheses: list[str], references: list[str], trg_lang: str) -> list[Score]:
     """sacrebleu metrics of one direction."""
     if len(hypotheses) != len(references):
@@ -92,11 +104,15 @@ def segment_scores(metric: str, model_path: str, segments: DirectionSegments, ba
 
 
 def score_directions(metric: str, data: dict[Direction, DirectionSegments], model_path: str | None = None,
-                     model_name: str | None = None, batch_size: int = 64) -> dict[Direction, Score]:
-    """One corpus score per direction. Model metrics score every direction's segments in one pass."""
+                     model_name: str | None = None, batch_size: int = 64,
+                     languages: list[str] | None = None) -> dict[Direction, Score]:
+    """One corpus score per direction. Model metrics score every direction's segments in one pass; the off-target
+    rate identifies among `languages` (the run's)."""
     if metric in SACREBLEU_METRICS:
         return {(src, trg): score_direction([metric], seg.hypotheses, seg.references, trg)[0]
                 for (src, trg), seg in data.items()}
+    if metric in LANGUAGE_METRICS:
+        return {(src, trg): off_target(seg.hypotheses, trg, languages) for (src, trg), seg in data.items()}
     if metric not in MODEL_METRICS:
         raise ValueError(f"unknown metric {metric!r}; use one of {METRICS}")
     directions = list(data)

@@ -1,5 +1,5 @@
-"""Oracle diagnostics of the toy world: it is exactly parallel, so the true y translation of every x2x seed is
-known, and each EAX stage can be measured against it (the paper's analysis claims, stage by stage):
+"""Oracle diagnostics of a multi-parallel corpus (the toy world, NTREX-128): the true y translation of every x2x
+seed is known, and each EAX stage can be measured against it (the paper's analysis claims, stage by stage):
 
 - sampling: candidate quality against the truth (mean and best-of-N sentence chrF) and the on-target rate, for
   EAxT against direct sampling;
@@ -9,6 +9,7 @@ known, and each EAX stage can be measured against it (the paper's analysis claim
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import combinations
 
 import pandas as pd
@@ -55,8 +56,15 @@ def sentence_chrf(hypothesis: str, reference: str) -> float:
     return CHRF().sentence_score(hypothesis, [reference]).score
 
 
-def candidate_quality(rows: pd.DataFrame, truths: list[str | None], vocabulary: dict[str, set[str]]) -> dict:
-    """Mean chrF of all candidates against the truth, mean best-of-N chrF per row, and the on-target rate."""
+def vocabulary_identifier(vocabulary: dict[str, set[str]]) -> Callable[[list[str]], list[str | None]]:
+    """The toy world's language identifier: the language whose words cover most of a text."""
+    return lambda texts: [identify_language(text, vocabulary) for text in texts]
+
+
+def candidate_quality(rows: pd.DataFrame, truths: list[str | None],
+                      languages_of: Callable[[list[str]], list[str | None]]) -> dict:
+    """Mean chrF of all candidates against the truth, mean best-of-N chrF per row, and the on-target rate by
+    `languages_of` (the toy world's vocabularies, or py3langid for real languages)."""
     chrfs, best, on_target = [], [], []
     for row, truth in zip(rows.itertuples(index=False), truths):
         if truth is None or not len(row.candidates):
@@ -64,7 +72,7 @@ def candidate_quality(rows: pd.DataFrame, truths: list[str | None], vocabulary: 
         row_chrf = [sentence_chrf(candidate, truth) for candidate in row.candidates]
         chrfs += row_chrf
         best.append(max(row_chrf))
-        on_target += [identify_language(candidate, vocabulary) == row.trg_lang for candidate in row.candidates]
+        on_target += [found == row.trg_lang for found in languages_of(list(row.candidates))]
     return {"candidates": len(chrfs), "mean chrF": _mean(chrfs), "best-of-N chrF": _mean(best),
             "on-target": _mean([float(hit) for hit in on_target])}
 

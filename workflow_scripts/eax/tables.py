@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from eax.languages import PIVOT
+from eax.metrics import LOWER_IS_BETTER
 
 GROUP_ORDER = ["en2x", "x2en", "x2x"]
 BETTER, WORSE = "↑", "↓"  # significantly better or worse than the baseline
@@ -78,7 +79,8 @@ def with_marks(table: pd.DataFrame, tests: pd.DataFrame, digits: int = 2) -> pd.
     """The group-means table with each score as text, followed by BETTER or WORSE where the direction group's
     paired test against the baseline is significant (`tests`: compare_with_baseline's rows)."""
     significant = tests[(tests["scope"] == "group") & tests["significant"]]
-    marks = {(row.testset, row.model, f"{row.directions} {row.metric}"): BETTER if row.delta > 0 else WORSE
+    marks = {(row.testset, row.model, f"{row.directions} {row.metric}"):
+             BETTER if (row.delta > 0) != (row.metric in LOWER_IS_BETTER) else WORSE
              for row in significant.itertuples(index=False)}
     marked = table.copy()
     for column in table.columns.drop(["testset", "model"]):

@@ -140,6 +140,9 @@ def load_direction(fmt: str, root: str | Path, split: str | None, src: str, trg:
     raise ValueError(f"unknown test set format {fmt!r}; use one of {FORMATS}")
 
 
-def load_directions(fmt: str, root: str | Path, split: str | None,
-                    directions: list[tuple[str, str]]) -> dict[tuple[str, str], Segments]:
-    return {(src, trg): load_direction(fmt, root, split, src, trg) for src, trg in directions}
+def load_directions(fmt: str, root: str | Path, split: str | None, directions: list[tuple[str, str]],
+                    max_segments: int | None = None) -> dict[tuple[str, str], Segments]:
+    """Every direction's (sources, references); only the first `max_segments` of each when it is given."""
+    loaded = {(src, trg): load_direction(fmt, root, split, src, trg) for src, trg in directions}
+    return {direction: (sources[:max_segments], references[:max_segments])
+            for direction, (sources, references) in loaded.items()}
