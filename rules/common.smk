@@ -106,7 +106,7 @@ SYSTEM_DIRECTIONS = {
     for name, system in EXTERNAL_SYSTEMS.items()
 }
 SIGNIFICANCE = config["evaluation"]["significance"]
-MAIN_METRIC = "chrf" if "chrf" in METRICS else METRICS[0]
+MAIN_METRIC = config["evaluation"]["main_metric"]
 PAIR_RULE_MEM_MB = 1000  # a pair job at the paper scale peaks at 0.53 GiB (bench/paper_scale.py); local on clusters
 # x->x copy rows in the SFT data: the toy world's own (docs/science.md), so only when the corpus is the toy world's
 SFT_COPY_ROWS = config["toy_world"]["copy_rows_per_language"] if config["corpus"]["source"] == TOY else 0

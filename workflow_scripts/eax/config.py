@@ -62,6 +62,9 @@ def semantic_errors(config: dict) -> list[str]:
                    for code in languages if code not in TOY_LANGUAGES and code != PIVOT]
     errors += (_ntrex_errors(config["corpus"]["ntrex128"], languages) if config["corpus"]["source"] == NTREX128
                else _source_errors("corpus.source", config["corpus"]["source"], expect="file"))
+    if config["evaluation"]["main_metric"] not in config["evaluation"]["metrics"]:
+        errors.append(f"config key `evaluation.main_metric`: {config['evaluation']['main_metric']!r} is not one of "
+                      "`evaluation.metrics`")
     if "off_target" in config["evaluation"]["metrics"]:
         errors += [f"config key `evaluation.metrics`: off_target identifies real languages; {code!r} is a toy one"
                    for code in languages if code in TOY_LANGUAGES]
