@@ -107,6 +107,7 @@ SYSTEM_DIRECTIONS = {
 }
 SIGNIFICANCE = config["evaluation"]["significance"]
 MAIN_METRIC = config["evaluation"]["main_metric"]
+INFERENCE_DTYPE = config["model"]["inference_dtype"] or config["model"]["dtype"]  # sampling, scoring, translation
 PAIR_RULE_MEM_MB = 1000  # a pair job at the paper scale peaks at 0.53 GiB (bench/paper_scale.py); local on clusters
 # x->x copy rows in the SFT data: the toy world's own (docs/science.md), so only when the corpus is the toy world's
 SFT_COPY_ROWS = config["toy_world"]["copy_rows_per_language"] if config["corpus"]["source"] == TOY else 0

@@ -38,7 +38,7 @@ rule translate_testset:
         chat_template=config["model"]["chat_template"],
         prompt_style=lambda wildcards: prompt_style(PREFERENCE_RUN_DATA.get(wildcards.model, "")),
         trust_remote_code=config["model"]["trust_remote_code"],
-        dtype=config["model"]["dtype"],
+        dtype=INFERENCE_DTYPE,
     script:
         "../workflow_scripts/translate_testset.py"
 

@@ -26,7 +26,7 @@ rule sample_rm_candidates:
         settings=seeded(RM_SAMPLING),
         chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],
-        dtype=config["model"]["dtype"],
+        dtype=INFERENCE_DTYPE,
     script:
         "../workflow_scripts/sample_candidates.py"
 
@@ -55,6 +55,6 @@ rule sample_x2x_candidates:
         settings=seeded(config["sampling"]),
         chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],
-        dtype=config["model"]["dtype"],
+        dtype=INFERENCE_DTYPE,
     script:
         "../workflow_scripts/sample_candidates.py"

@@ -29,7 +29,7 @@ rule score_x2x_candidates:
         batch_size=config["reward_model"]["score_batch_size"],
         chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],
-        dtype=config["model"]["dtype"],
+        dtype=INFERENCE_DTYPE,
     script:
         "../workflow_scripts/score_x2x_candidates.py"
 

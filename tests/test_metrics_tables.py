@@ -183,3 +183,12 @@ def test_the_off_target_rate_counts_outputs_in_another_language_or_in_none():
     score = score_directions("off_target", data, languages=["en", "de", "fr"])["fr", "de"]
     assert score.segments == (0.0, 100.0, 100.0, 100.0) and score.value == 75.0
     assert score.signature.startswith("off_target|py3langid:0.2.2|among:de+en+fr")
+
+
+def test_generated_tokens_are_counted_up_to_the_stop_token_and_capped_outputs_named():
+    from eax.generation import output_length, throughput
+
+    assert output_length([5, 6, 2, 0, 0], stop_ids=[2, 1]) == (3, True)  # the padding after the stop is not generated
+    assert output_length([5, 6, 7], stop_ids=[2]) == (3, False)  # never stopped: the whole budget
+    line = throughput("translate", [(3, True), (8, True), (8, False)], seconds=2.0, max_new_tokens=8)
+    assert line == "translate: 3 outputs, 19 tokens in 2.0 s = 9.5 tokens/s; 1 hit max_new_tokens 8"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 from tqdm import tqdm
@@ -47,9 +48,11 @@ def generate(model, tokenizer, prompts: list[str], batch_size: int, max_new_toke
 
     encoded = tokenizer(prompts, add_special_tokens=False)["input_ids"]
     outputs: list[list[str]] = [[] for _ in prompts]
-    stop_texts = stop_strings(tokenizer)
+    stop_texts, stop_ids = stop_strings(tokenizer), stop_token_ids(tokenizer)
     torch.manual_seed(seed)
     batches = list(length_sorted_batches([len(ids) for ids in encoded], batch_size))
+    lengths: list[tuple[int, bool]] = []
+    started = time.perf_counter()
     for batch in tqdm(batches, desc=desc, mininterval=5, disable=not progress):
         inputs = tokenizer.pad({"input_ids": [encoded[i] for i in batch]}, return_tensors="pt").to(model.device)
         with torch.inference_mode():
@@ -63,12 +66,33 @@ def generate(model, tokenizer, prompts: list[str], batch_size: int, max_new_toke
                 top_p=top_p if do_sample else None,
                 top_k=None,
                 pad_token_id=tokenizer.pad_token_id,
-                eos_token_id=stop_token_ids(tokenizer),
+                eos_token_id=stop_ids,
             )
-        texts = tokenizer.batch_decode(generated[:, inputs["input_ids"].shape[1]:], skip_special_tokens=False)
+        new_tokens = generated[:, inputs["input_ids"].shape[1]:].tolist()
+        lengths += [output_length(tokens, stop_ids) for tokens in new_tokens]
+        texts = tokenizer.batch_decode(new_tokens, skip_special_tokens=False)
         for k, text in enumerate(texts):
             outputs[batch[k // num_return_sequences]].append(clean_output(text, stop_texts))
+    print(throughput(desc, lengths, time.perf_counter() - started, max_new_tokens), flush=True)
     return outputs
+
+
+def output_length(tokens: list[int], stop_ids: list[int]) -> tuple[int, bool]:
+    """(tokens of one output up to and with its first stop token, whether it stopped): what was generated, not the
+    padding after it; an output that never stopped ran into `max_new_tokens`."""
+    for index, token in enumerate(tokens):
+        if token in stop_ids:
+            return index + 1, True
+    return len(tokens), False
+
+
+def throughput(desc: str, lengths: list[tuple[int, bool]], seconds: float, max_new_tokens: int) -> str:
+    """One log line per generating job: what it produced, how fast, and how many outputs ran into the cap."""
+    tokens = sum(length for length, _ in lengths)
+    capped = sum(not stopped for _, stopped in lengths)
+    rate = tokens / seconds if seconds > 0 else float("nan")
+    return (f"{desc}: {len(lengths)} outputs, {tokens} tokens in {seconds:.1f} s = {rate:.1f} tokens/s; "
+            f"{capped} hit max_new_tokens {max_new_tokens}")
 
 
 def load_vllm(model_path: str, seed: int, trust_remote_code: bool, config_key: str, dtype: str = "auto"):

@@ -116,16 +116,20 @@ def reward_texts(tokenizer, prompts: list[str], completions: list[str]) -> list[
 
 
 def reward_scores(model, tokenizer, prompts: list[str], completions: list[str], batch_size: int) -> list[float]:
-    """The reward at the end-of-turn token of `chat(prompt) + completion + eos`, where the RM was trained."""
+    """The reward at the end-of-turn token of `chat(prompt) + completion + eos`, where the RM was trained; texts
+    go in batches of similar length (padding is compute), scores come back in input order."""
     import torch
 
-    texts = reward_texts(tokenizer, prompts, completions)
-    scores: list[float] = []
-    for start in range(0, len(texts), batch_size):
-        batch = tokenizer(texts[start:start + batch_size], add_special_tokens=False, padding=True,
-                          return_tensors="pt").to(model.device)
+    from eax.generation import length_sorted_batches
+
+    encoded = tokenizer(reward_texts(tokenizer, prompts, completions), add_special_tokens=False)["input_ids"]
+    scores = [0.0] * len(encoded)
+    for indices in length_sorted_batches([len(ids) for ids in encoded], batch_size):
+        batch = tokenizer.pad({"input_ids": [encoded[i] for i in indices]}, return_tensors="pt").to(model.device)
         with torch.inference_mode():
-            scores += values_at_last_token(model, batch["input_ids"], batch["attention_mask"]).float().tolist()
+            values = values_at_last_token(model, batch["input_ids"], batch["attention_mask"]).float().tolist()
+        for index, value in zip(indices, values):
+            scores[index] = value
     return scores
 
 

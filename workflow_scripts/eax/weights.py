@@ -14,8 +14,10 @@ WEIGHT_PATTERNS = ("*.safetensors", "*.bin")  # sharded saves too: model-00001-o
 
 def load_dtype(configured: str, cuda: bool) -> str:
     """The dtype a model is loaded in. `auto` is the checkpoint's own dtype on a GPU (the original loads with
-    `torch_dtype="auto"`: bf16 for a 7B model, half the memory of fp32) and float32 on a CPU, where bf16 kernels
-    are slow or missing on most machines and every toy figure was measured."""
+    `torch_dtype="auto"`: bf16 for a 7B model, half the memory of fp32) and float32 on a CPU: bf16 kernels are fast
+    only on CPUs with avx512_bf16 or AMX, bf16 weights lose a small learning rate's updates where no DeepSpeed keeps
+    fp32 master weights, and every toy figure was measured in float32 (`model.inference_dtype` can run the models
+    that do not train in bf16)."""
     if configured not in DTYPES:
         raise UserInputError(f"config key `model.dtype`: {configured!r} is not one of {', '.join(DTYPES)}")
     return "float32" if configured == "auto" and not cuda else configured
