@@ -61,15 +61,14 @@ def write_config(workdir: Path, name: str, edit) -> str:
 
 
 SLOW_FIXTURES = {"finished_demo", "workflow_copy", "slurm_cluster"}  # they run Snakemake or bring up a cluster
-SLOW_MODULES = {"test_recovery", "test_resume", "test_slurm", "test_bad_inputs", "test_models", "test_bleurt",
-                "test_distributed"}  # whole workflow runs, or real model training
 
 
 def pytest_collection_modifyitems(items) -> None:
-    """Mark `slow` what runs the workflow, a cluster or a training; `make test-fast` (pytest -m "not slow") runs
-    the rest, every unit of the library, in about a minute."""
+    """Mark `slow` every test that uses a fixture which runs the workflow or a cluster (a module that trains or
+    runs Snakemake throughout says so itself: `pytestmark = pytest.mark.slow`); `make test-fast`
+    (pytest -m "not slow") runs the rest, every unit of the library, in about a minute."""
     for item in items:
-        if SLOW_FIXTURES & set(item.fixturenames) or item.module.__name__ in SLOW_MODULES:
+        if SLOW_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.slow)
 
 

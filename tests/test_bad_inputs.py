@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 from conftest import ROOT, copy_workflow, snakemake, write_config
 
+pytestmark = pytest.mark.slow  # runs the workflow on each bad input
+
 
 def setting(path: str, value):
     """A config edit: set the dotted `path` (list indices as numbers) to `value`."""

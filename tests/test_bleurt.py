@@ -12,6 +12,8 @@ from eax.errors import UserInputError
 from eax.tiny_models import chrf_training_samples
 from eax.toy_world import ToyWorld, make_corpus
 
+pytestmark = pytest.mark.slow  # builds and fits tiny BLEURT models
+
 TINY = {"hidden_size": 32, "num_layers": 1, "vocab_size": 300, "seed": 7}
 FITTED = {"hidden_size": 32, "num_layers": 2, "vocab_size": 1000, "seed": 13}
 

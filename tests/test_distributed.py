@@ -7,6 +7,8 @@ import pytest
 
 from eax.distributed import ACCELERATE_CONFIGS, CONFIG_DIR, launch_command
 
+pytestmark = pytest.mark.slow  # launches training under accelerate
+
 
 def test_a_job_launches_one_process_per_gpu_on_one_node():
     command = launch_command(Path("zero3.yaml"), 8, Path("work/launch.json"), {})

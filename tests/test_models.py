@@ -11,6 +11,8 @@ from eax.sft import copy_rows, instruction_rows, template_and_count, train_sft, 
 from eax.tiny_models import build_causal_lm, build_comet, save_model, train_chat_tokenizer
 from eax.toy_world import ToyWorld, make_corpus
 
+pytestmark = pytest.mark.slow  # trains real tiny models
+
 ROOT = Path(__file__).resolve().parents[1]
 SFT_SETTINGS = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["sft"]
 

@@ -13,9 +13,12 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from conftest import copy_workflow, planned_jobs
 
 from eax.locks import release_stale_locks, snakemake_processes_in
+
+pytestmark = pytest.mark.slow  # kills and resumes real workflow runs
 
 KILL_AT = ["sample_x2x_candidates", "score_x2x_candidates", "train_preference", "score_translations"]
 TIMINGS = {"results/tables/rule_costs.csv", "results/tables/rule_costs.md"}  # wall times: differ by design

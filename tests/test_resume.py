@@ -18,6 +18,8 @@ from eax.tiny_models import build_causal_lm, save_model, train_chat_tokenizer
 from eax.toy_world import ToyWorld, make_corpus
 from eax.training_log import read_log_history
 
+pytestmark = pytest.mark.slow  # trains, kills and resumes a real SFT run
+
 SAVE_STEPS = 10
 RUN_SFT = """import json, sys
 from eax.sft import run_sft

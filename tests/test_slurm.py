@@ -12,6 +12,8 @@ import pytest
 import yaml
 from conftest import ROOT, copy_workflow, snakemake, write_config
 
+pytestmark = pytest.mark.slow  # brings up a SLURM cluster and runs the workflow on it
+
 CLUSTER_SCRIPT = ROOT / "tests" / "slurm" / "cluster.sh"
 SFT_MODEL, CANDIDATES = "results/models/sft/config.json", "results/rm/candidates/direct/en2qaa/000.parquet"
 FAIL_ONCE = """import os, sys
