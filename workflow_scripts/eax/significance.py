@@ -21,7 +21,7 @@ from eax.languages import bleu_tokenizer
 from eax.metrics import SACREBLEU_METRICS
 
 TESTS = {"bs": "sacrebleu paired bootstrap resampling", "ar": "sacrebleu paired approximate randomization"}
-COMET_TEST = "COMET paired t-test on segment scores (comet-compare)"
+SEGMENT_TEST = "paired t-test on segment scores (as comet-compare)"  # model metrics and the off-target rate
 COMET_SAMPLE_RATIO = 0.4  # comet-compare's default share of the segments in each bootstrap split
 IDENTICAL = "identical outputs: not tested"
 
@@ -81,8 +81,9 @@ def pretokenized(texts: list[str], trg_langs: list[str]) -> list[str]:
 
 
 def segment_comparison(system: np.ndarray, baseline: np.ndarray, resamples: int, seed: int) -> Comparison:
-    """COMET's comparison of two systems' segment scores: scipy's paired t-test for the p-value, as comet-compare
-    decides significance, and its bootstrap resampling for the share of splits each system wins."""
+    """Two systems' segment scores (a model metric's, or the off-target indicator) compared as comet-compare does:
+    scipy's paired t-test for the p-value, as comet-compare decides significance, and its bootstrap resampling for
+    the share of splits each system wins."""
     from comet.cli.compare import bootstrap_resampling, calculate_bootstrap
     from scipy import stats
 
@@ -96,7 +97,7 @@ def segment_comparison(system: np.ndarray, baseline: np.ndarray, resamples: int,
     wins = calculate_bootstrap(splits[0], splits[1], "system", "baseline")["bootstrap_resampling"]["x_wins (%)"]
     p_value = float(stats.ttest_rel(system, baseline).pvalue)
     return Comparison(float(baseline.mean()), float(system.mean()), p_value,
-                      f"{COMET_TEST} ({resamples} bootstrap splits of {COMET_SAMPLE_RATIO:.0%}, seed {seed})", wins)
+                      f"{SEGMENT_TEST} ({resamples} bootstrap splits of {COMET_SAMPLE_RATIO:.0%}, seed {seed})", wins)
 
 
 def significant(p_value: float, alpha: float) -> bool:
