@@ -52,6 +52,7 @@ def test_candidate_quality_against_the_truth(parallel):
                          "candidates": [[first["qab"], first["en"]]]})
     quality = candidate_quality(rows, true_translations(rows, parallel), vocabulary_identifier(vocabulary))
     assert quality["best-of-N chrF"] == 100 and quality["on-target"] == 0.5 and quality["candidates"] == 2
+    assert quality["in English"] == 0.5 and quality["in source"] == 0.0
     assert 0 < quality["mean chrF"] < 100
 
 

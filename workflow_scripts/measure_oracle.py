@@ -46,6 +46,8 @@ def main(snakemake) -> None:
                         "mean chrF": quality[sampler]["mean chrF"],
                         "best-of-N chrF": quality[sampler]["best-of-N chrF"],
                         "on-target %": 100 * quality[sampler]["on-target"],
+                        "in source %": 100 * quality[sampler]["in source"],
+                        "in English %": 100 * quality[sampler]["in English"],
                         "ranking agreement": ranking_agreement(scored, true_translations(scored, parallel)),
                         "pair-order accuracy": pair_order_accuracy(pairs, true_translations(pairs, parallel)),
                         "pairs": len(pairs), "rm held-out accuracy": rm_accuracy})

@@ -14,6 +14,8 @@ from itertools import combinations
 
 import pandas as pd
 
+from eax.languages import PIVOT
+
 SENTENCE_ENDS = ".。"
 
 
@@ -63,18 +65,21 @@ def vocabulary_identifier(vocabulary: dict[str, set[str]]) -> Callable[[list[str
 
 def candidate_quality(rows: pd.DataFrame, truths: list[str | None],
                       languages_of: Callable[[list[str]], list[str | None]]) -> dict:
-    """Mean chrF of all candidates against the truth, mean best-of-N chrF per row, and the on-target rate by
-    `languages_of` (the toy world's vocabularies, or py3langid for real languages)."""
-    chrfs, best, on_target = [], [], []
+    """Mean chrF of all candidates against the truth, mean best-of-N chrF per row, and by `languages_of` (the toy
+    world's vocabularies, or py3langid for real languages) the shares of candidates in the target language, in
+    the source language (a copy) and in English (the pivot an English-centric model falls back to)."""
+    chrfs, best, found = [], [], []
     for row, truth in zip(rows.itertuples(index=False), truths):
         if truth is None or not len(row.candidates):
             continue
         row_chrf = [sentence_chrf(candidate, truth) for candidate in row.candidates]
         chrfs += row_chrf
         best.append(max(row_chrf))
-        on_target += [found == row.trg_lang for found in languages_of(list(row.candidates))]
+        found += [(language, row.src_lang, row.trg_lang) for language in languages_of(list(row.candidates))]
     return {"candidates": len(chrfs), "mean chrF": _mean(chrfs), "best-of-N chrF": _mean(best),
-            "on-target": _mean([float(hit) for hit in on_target])}
+            "on-target": _mean([float(language == trg) for language, _, trg in found]),
+            "in source": _mean([float(language == src) for language, src, _ in found]),
+            "in English": _mean([float(language == PIVOT) for language, _, _ in found])}
 
 
 def _mean(values: list[float]) -> float:
