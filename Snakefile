@@ -40,6 +40,8 @@ localrules:
     make_toy_world,
     download_hub_corpus,
     download_flores,
+    download_ntrex,
+    make_ntrex_corpus,
     check_corpus,
     make_seed_shards,
     make_rm_pairs,
