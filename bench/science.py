@@ -1,7 +1,13 @@
-"""The toy world's science over training seeds: each claim of eax.science measured per seed, with mean and spread.
+"""The toy world's science over training seeds and CPU kernels: each claim of eax.science measured per run, with
+mean, spread and how many runs it holds on; the main table's chrF as the range a newcomer's demo lands in.
 
-Each seed runs the embedded default in a fresh copy of the project with every training and sampling seed
-shifted by the seed (the world itself stays the one the demo builds), then reads the claims off its tables.
+Each (seed, kernel) pair runs the embedded default in a fresh copy of the project with every training and sampling
+seed shifted by the seed (the world itself stays the one the demo builds), then reads the claims off its tables.
+A kernel setting holds torch, oneDNN and MKL to one instruction set (`KERNELS`): floating-point order differs
+between vector widths, so a result that holds on one CPU's kernels alone is not counted as reproduced. On this
+stack (torch's CPU wheel, MKL BLAS) `ATEN_CPU_CAPABILITY` moves a training step's gradients; MKL's and oneDNN's
+settings are set too, for the CPUs where they act. `--out` writes the figures (claims.csv, main.csv, spread.md):
+the README and docs/science.md link them rather than copying their digits.
 `--config` merges a config file over the default first (as `--configfile` would), to measure the science of a
 setting before it becomes the default. `--reuse` starts each seed from a copy of a run kept by `--keep` (one
 folder per seed, in the order of `--seeds`): with this checkout's code and config, Snakemake reruns only what
@@ -9,8 +15,9 @@ they change, so a DPO setting is measured without training the SFT again. `--mut
 copy with a wiring bug planted (`swap`: chosen and rejected exchanged in every pair eax.pairs builds, the RM's
 too; `x_source`: EAxE reads the x source instead of the English reference) and shows which claims then fail.
 
-    .venv/bin/python bench/science.py [--seeds 0 1 2] [--config overlay.yaml] [--mutation swap x_source] [--cores 2]
-                                      [--keep] [--reuse KEPT_SEED0 KEPT_SEED1 KEPT_SEED2]
+    .venv/bin/python bench/science.py [--seeds 0 1 2] [--kernels native avx2] [--config overlay.yaml] [--cores 2]
+                                      [--mutation swap x_source] [--keep] [--reuse KEPT_SEED0 KEPT_SEED1 KEPT_SEED2]
+                                      [--out bench/results/science]
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from eax.config import CONFIG_DIR, load_config, margin_name
@@ -45,6 +53,15 @@ MUTATIONS = {
 }
 
 
+KERNELS = {  # environment per kernel setting; "native" is whatever the CPU offers
+    "native": {},
+    "avx2": {"ATEN_CPU_CAPABILITY": "avx2", "DNNL_MAX_CPU_ISA": "AVX2", "MKL_ENABLE_INSTRUCTIONS": "AVX2"},
+    "generic": {"ATEN_CPU_CAPABILITY": "default", "DNNL_MAX_CPU_ISA": "SSE41", "MKL_CBWR": "COMPATIBLE"},
+}
+SPREAD_MODELS = ["sft", "dpo-eaxt_eaxe", "dpo-direct_direct"]  # the README's table: SFT, EAX, the direct baseline
+SPREAD_GROUPS = ["en2x", "x2en", "x2x"]
+
+
 def shifted_config(seed: int, overlay: str | None) -> dict:
     config = load_config(overlay or CONFIG_DIR / "config.yaml")
     for path in SEEDED:
@@ -58,35 +75,35 @@ def seeded_section(config: dict, path: str) -> dict:
     return config
 
 
-def own_library_first(workdir: Path) -> dict[str, str]:
-    """The environment for a run in `workdir`: its own `eax` ahead of the one `make install` made editable (the
-    venv's .pth names the original checkout, and Snakemake only appends a script's folder to sys.path), so a
-    planted bug in the copy is the code its jobs run."""
+def run_environment(workdir: Path, kernel: str) -> dict[str, str]:
+    """The environment for a run in `workdir` on `kernel`'s instruction sets: its own `eax` ahead of the one
+    `make install` made editable (the venv's .pth names the original checkout, and Snakemake only appends a
+    script's folder to sys.path), so a planted bug in the copy is the code its jobs run."""
     paths = [str(workdir / "workflow_scripts"), *filter(None, [os.environ.get("PYTHONPATH")])]
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    return {**os.environ, **KERNELS[kernel], "PYTHONPATH": os.pathsep.join(paths)}
 
 
-def run(workdir: Path, cores: int, *extra: str) -> float:
+def run(workdir: Path, cores: int, kernel: str, *extra: str) -> float:
     start = time.perf_counter()
     with open(workdir / "snakemake.log", "a") as log:
         result = subprocess.run([sys.executable, "-m", "snakemake", "--cores", str(cores), *extra], cwd=workdir,
-                                stdout=log, stderr=subprocess.STDOUT, env=own_library_first(workdir))
+                                stdout=log, stderr=subprocess.STDOUT, env=run_environment(workdir, kernel))
     if result.returncode:
         sys.exit(f"the run in {workdir} failed; see its snakemake.log")
     return time.perf_counter() - start
 
 
-def seed_run(seed: int, cores: int, overlay: str | None, reuse: Path | None) -> tuple[Path, dict[str, float]]:
-    workdir = Path(tempfile.mkdtemp(prefix=f"eax-science-{seed}-"))
+def seed_run(seed: int, kernel: str, cores: int, overlay: str | None, reuse: Path | None) -> tuple[Path, Outcomes]:
+    workdir = Path(tempfile.mkdtemp(prefix=f"eax-science-{seed}-{kernel}-"))
     config = shifted_config(seed, overlay)
     if reuse:
         copy_kept_run(reuse, workdir, config)
     for part in PARTS:
         (shutil.copytree if (ROOT / part).is_dir() else shutil.copy2)(ROOT / part, workdir / part)
     (workdir / "config" / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
-    seconds = run(workdir, cores)
-    print(f"seed {seed}: {seconds:.0f} s", flush=True)
-    return workdir, measure_all(Outcomes.read(workdir / "results"))
+    seconds = run(workdir, cores, kernel)
+    print(f"seed {seed}, {kernel} kernels: {seconds:.0f} s", flush=True)
+    return workdir, Outcomes.read(workdir / "results")
 
 
 def copy_kept_run(kept: Path, workdir: Path, config: dict) -> None:
@@ -111,7 +128,7 @@ def wiring_errors(results: Path) -> list[str]:
             + scorer_wiring_errors(results, variants, config["model"]["chat_template"]))
 
 
-def mutated_run(workdir: Path, mutation: str, cores: int) -> tuple[dict[str, float], list[str]]:
+def mutated_run(workdir: Path, mutation: str, cores: int, kernel: str) -> tuple[dict[str, float], list[str]]:
     file, original, bug, rule = MUTATIONS[mutation]
     path = workdir / file
     text = path.read_text()
@@ -119,38 +136,87 @@ def mutated_run(workdir: Path, mutation: str, cores: int) -> tuple[dict[str, flo
         sys.exit(f"{file} no longer holds the line the `{mutation}` mutation changes: update bench/science.py")
     path.write_text(text.replace(original, bug))
     try:
-        run(workdir, cores, "--forcerun", rule)
+        run(workdir, cores, kernel, "--forcerun", rule)
         return measure_all(Outcomes.read(workdir / "results")), wiring_errors(workdir / "results")
     finally:
         path.write_text(text)
 
 
+def claims_table(labels: list[str], outcomes: list[Outcomes]) -> pd.DataFrame:
+    """Per claim: its threshold, its value on every run, mean, sd, range, and on how many runs it holds."""
+    rows = []
+    for claim in CLAIMS:
+        values = [measure_all(outcome)[claim.name] for outcome in outcomes]
+        rows.append({"claim": claim.name, "threshold": claim.threshold, **dict(zip(labels, values, strict=True)),
+                     "mean": statistics.mean(values), "sd": statistics.stdev(values) if len(values) > 1 else None,
+                     "min": min(values), "max": max(values),
+                     "holds": f"{sum(value >= claim.threshold for value in values)}/{len(values)}"})
+    return pd.DataFrame(rows)
+
+
+def main_table(labels: list[str], outcomes: list[Outcomes]) -> pd.DataFrame:
+    """The README's models and direction groups, chrF per run (long format: one row per run, model and group)."""
+    return pd.DataFrame([{"run": label, "model": model, "group": group, "chrf": outcome.chrf(model, group)}
+                         for label, outcome in zip(labels, outcomes, strict=True)
+                         for model in SPREAD_MODELS for group in SPREAD_GROUPS])
+
+
+def spread_markdown(main: pd.DataFrame, claims: pd.DataFrame) -> str:
+    """The range a newcomer's demo lands in: chrF mean [min, max] per model and group over every run, then how
+    many runs each claim holds on."""
+    stats = main.groupby(["model", "group"], sort=False)["chrf"].agg(["mean", "min", "max"])
+    lines = ["| model | " + " | ".join(f"{group} chrF" for group in SPREAD_GROUPS) + " |",
+             "|---|" + "---:|" * len(SPREAD_GROUPS)]
+    for model in SPREAD_MODELS:
+        cells = [f"{stats.loc[(model, g), 'mean']:.1f} [{stats.loc[(model, g), 'min']:.1f}, "
+                 f"{stats.loc[(model, g), 'max']:.1f}]" for g in SPREAD_GROUPS]
+        lines.append(f"| {model} | " + " | ".join(cells) + " |")
+    lines += ["", "| claim | threshold | mean | range | holds on |", "|---|---:|---:|---|---:|"]
+    for row in claims.itertuples():
+        lines.append(f"| {row.claim} | {row.threshold:g} | {row.mean:.2f} | [{row.min:.2f}, {row.max:.2f}] | "
+                     f"{row.holds} runs |")
+    runs = main["run"].unique()
+    return "\n".join([f"Over {len(runs)} runs ({', '.join(runs)}): mean [min, max].", "", *lines, ""])
+
+
+def write_figures(out: Path, main: pd.DataFrame, claims: pd.DataFrame) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    main.to_csv(out / "main.csv", index=False, float_format="%.2f")
+    claims.to_csv(out / "claims.csv", index=False, float_format="%.2f")
+    (out / "spread.md").write_text(spread_markdown(main, claims))
+    print(f"wrote {out}/main.csv, claims.csv, spread.md")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--kernels", nargs="+", default=["native"], choices=list(KERNELS))
     parser.add_argument("--mutation", nargs="*", default=[], choices=sorted(MUTATIONS))
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--config", help="a config file merged over config/config.yaml before the seeds are shifted")
-    parser.add_argument("--keep", action="store_true", help="keep each seed's run folder (its results/, for a look)")
+    parser.add_argument("--keep", action="store_true", help="keep each run's folder (its results/, for a look)")
     parser.add_argument("--reuse", type=Path, nargs="+", help="kept run folders to start from, one per seed")
+    parser.add_argument("--out", type=Path, help="write claims.csv, main.csv and spread.md to this folder")
     args = parser.parse_args()
-    if args.reuse and len(args.reuse) != len(args.seeds):
-        parser.error(f"--reuse takes one kept folder per seed: {len(args.seeds)} seeds, {len(args.reuse)} folders")
-    runs = [seed_run(seed, args.cores, args.config, reuse)
-            for seed, reuse in zip(args.seeds, args.reuse or [None] * len(args.seeds))]
-    print(f"\n{'claim':34} {'threshold':>9} " + " ".join(f"{'seed ' + str(s):>9}" for s in args.seeds)
-          + f" {'mean':>8} {'sd':>7} holds")
-    for claim in CLAIMS:
-        values = [measures[claim.name] for _, measures in runs]
-        spread = statistics.stdev(values) if len(values) > 1 else float("nan")
-        held = sum(value >= claim.threshold for value in values)
-        print(f"{claim.name:34} {claim.threshold:9.2f} " + " ".join(f"{v:9.2f}" for v in values)
-              + f" {statistics.mean(values):8.2f} {spread:7.2f} {held}/{len(values)}")
-    print(f"wiring checks (seed {args.seeds[0]}): {wiring_errors(runs[0][0] / 'results') or 'all pass'}")
+    if args.reuse and (len(args.reuse) != len(args.seeds) or len(args.kernels) > 1):
+        parser.error(f"--reuse takes one kept folder per seed, on one kernel setting: {len(args.seeds)} seeds, "
+                     f"{len(args.reuse)} folders")
+    grid = [(seed, kernel) for kernel in args.kernels for seed in args.seeds]
+    reuse = dict(zip(args.seeds, args.reuse or [None] * len(args.seeds), strict=True))
+    runs = [seed_run(seed, kernel, args.cores, args.config, reuse[seed]) for seed, kernel in grid]
+    labels = [f"seed {seed} {kernel}" for seed, kernel in grid]
+    outcomes = [outcome for _, outcome in runs]
+    claims = claims_table(labels, outcomes)
+    with pd.option_context("display.width", 250, "display.max_columns", 30, "display.float_format", "{:.2f}".format):
+        print(claims.to_string(index=False))
+    first = runs[0][0]
+    print(f"wiring checks ({labels[0]}): {wiring_errors(first / 'results') or 'all pass'}")
+    if args.out:
+        write_figures(args.out, main_table(labels, outcomes), claims)
     for mutation in args.mutation:
-        measures, errors = mutated_run(runs[0][0], mutation, args.cores)
+        measures, errors = mutated_run(first, mutation, args.cores, grid[0][1])
         failed = [claim.name for claim in CLAIMS if measures[claim.name] < claim.threshold]
-        print(f"\nmutation {mutation} (seed {args.seeds[0]}): " + ", ".join(
+        print(f"\nmutation {mutation} ({labels[0]}): " + ", ".join(
             f"{name} {value:.2f}" for name, value in measures.items()) + f"\n  claims failing: {', '.join(failed)}"
             f"\n  wiring checks failing: {errors or 'none'}")
     for workdir, _ in runs:

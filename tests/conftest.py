@@ -15,6 +15,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW_PARTS = ["Snakefile", "rules", "workflow_scripts", "config", "profiles", "envs", "report"]
 SHARED_DATA = ROOT.parent / "shared" / "data"
+SMOKE = ROOT / "tests" / "smoke.yaml"  # the toy world at its smallest: workflow tests that check wiring, not science
 SECRETS = {"HF_TOKEN": "hf_eaxTestSecretNotForFiles1234", "WANDB_API_KEY": "wandbEaxTestSecretNotForFiles5678"}
 
 
@@ -51,16 +52,21 @@ def planned_jobs(workdir: Path, *args: str) -> dict[str, int]:
     return jobs
 
 
-def write_config(workdir: Path, name: str, edit) -> str:
-    """A full copy of the default config, changed by `edit(config)`, written next to it; returns its path."""
+def write_config(workdir: Path, name: str, edit, overlay: Path | None = None) -> str:
+    """A full copy of the default config (with `overlay` merged over it, as `--configfile` would), changed by
+    `edit(config)`, written next to it; returns its path."""
+    from snakemake.utils import update_config
+
     config = yaml.safe_load((workdir / "config" / "config.yaml").read_text())
+    if overlay is not None:
+        update_config(config, yaml.safe_load(overlay.read_text()))
     edit(config)
     path = workdir / "config" / name
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return str(path.relative_to(workdir))
 
 
-SLOW_FIXTURES = {"finished_demo", "workflow_copy", "slurm_cluster"}  # they run Snakemake or bring up a cluster
+SLOW_FIXTURES = {"finished_demo", "finished_smoke", "workflow_copy", "slurm_cluster"}  # they run Snakemake or bring up a cluster
 
 
 def pytest_collection_modifyitems(items) -> None:
@@ -82,5 +88,15 @@ def finished_demo(tmp_path_factory) -> Path:
     """The default config run to completion once per test session (the end-to-end test)."""
     workdir = copy_workflow(tmp_path_factory.mktemp("demo") / "workflow")
     result = snakemake(workdir, env=SECRETS)  # tokens a user may have set: they must never reach a file
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+    return workdir
+
+
+@pytest.fixture(scope="session")
+def finished_smoke(tmp_path_factory) -> Path:
+    """The smoke overlay (tests/smoke.yaml) run to completion once per test session: the unbroken reference of
+    the workflow tests that kill, resume or move runs."""
+    workdir = copy_workflow(tmp_path_factory.mktemp("smoke") / "workflow")
+    result = snakemake(workdir, "--configfile", str(SMOKE))
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
     return workdir

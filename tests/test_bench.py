@@ -81,8 +81,35 @@ def test_a_science_run_imports_the_library_of_its_own_copy(tmp_path):
     (tmp_path / "workflow_scripts" / "eax").mkdir(parents=True)
     (tmp_path / "workflow_scripts" / "eax" / "__init__.py").write_text("")
     found = subprocess.run([sys.executable, "-c", "import eax; print(eax.__file__)"], capture_output=True, text=True,
-                           env=science.own_library_first(tmp_path), check=True).stdout
+                           env=science.run_environment(tmp_path, "native"), check=True).stdout
     assert found.strip() == str(tmp_path / "workflow_scripts" / "eax" / "__init__.py")
+
+
+def test_a_science_run_on_avx2_kernels_runs_torch_on_avx2():
+    """bench/science.py --kernels avx2: the setting reaches torch (on a CPU with AVX-512 it is a real change)."""
+    import science
+
+    capability = subprocess.run([sys.executable, "-c", "import torch; print(torch.backends.cpu.get_cpu_capability())"],
+                                capture_output=True, text=True, check=True,
+                                env=science.run_environment(ROOT, "avx2")).stdout.strip()
+    assert capability in {"AVX2", "DEFAULT"}  # DEFAULT: a CPU without AVX2
+
+
+def test_the_science_spread_gives_each_model_and_group_its_mean_and_range():
+    import science
+    from eax.science import Outcomes
+
+    def outcome(shift: float) -> Outcomes:
+        main = pd.DataFrame([{"model": model, **{f"{group} chrf": 40 + shift + index for index, group in
+                                                   enumerate(science.SPREAD_GROUPS)}}
+                             for model in science.SPREAD_MODELS]).set_index("model")
+        return Outcomes(main, pd.DataFrame())
+
+    main = science.main_table(["a", "b"], [outcome(0.0), outcome(3.0)])
+    claims = pd.DataFrame([{"claim": "c", "threshold": 2.0, "mean": 1.5, "min": -1.0, "max": 4.0, "holds": "1/2"}])
+    text = science.spread_markdown(main, claims)
+    assert "| sft | 41.5 [40.0, 43.0] | 42.5 [41.0, 44.0] | 43.5 [42.0, 45.0] |" in text
+    assert "| c | 2 | 1.50 | [-1.00, 4.00] | 1/2 runs |" in text and text.startswith("Over 2 runs (a, b)")
 
 
 def test_a_reused_science_run_must_be_the_same_seeds_and_brings_its_results_and_record(tmp_path):

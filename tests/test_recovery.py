@@ -1,8 +1,9 @@
-"""Kill recovery and determinism: the toy run SIGKILLed (Snakemake and every job at once) as sampling, scoring,
-preference training and evaluation start; each restart completes what was cut, nothing is left half-written, and
-the end state is byte-identical to the uninterrupted run's (data artifacts and tables), so the default run is
-deterministic on CPU. The killed run starts from the uninterrupted run's toy world, SFT model and reward model
-(the first six minutes of the demo, which no kill targets), so everything it compares is made again."""
+"""Kill recovery and determinism: the smoke run (tests/smoke.yaml: every rule of the default DAG, at its smallest)
+SIGKILLed (Snakemake and every job at once) as sampling, scoring, preference training and evaluation start; each
+restart completes what was cut, nothing is left half-written, and the end state is byte-identical to the
+uninterrupted run's (data artifacts and tables), so a run is deterministic on CPU. The killed run starts from the
+uninterrupted run's toy world, SFT model and reward model (which no kill targets), so everything it compares is
+made again."""
 
 import os
 import shutil
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import copy_workflow, planned_jobs
+from conftest import SMOKE, copy_workflow, planned_jobs
 
 from eax.locks import release_stale_locks, snakemake_processes_in
 
@@ -26,11 +27,11 @@ DATA_ARTIFACTS = ["x2x/candidates", "x2x/scores", "x2x/pairs", "tables"]
 
 
 def run(workdir: Path, kill_when_started: str | None = None) -> int | None:
-    """What `make demo` does (stale locks released, then the default target); with `kill_when_started`, SIGKILL
-    the whole process group once that rule starts."""
+    """What `make demo` does (stale locks released, then the default target), on the smoke overlay; with
+    `kill_when_started`, SIGKILL the whole process group once that rule starts."""
     release_stale_locks(workdir)
     with open(workdir / "run.log", "a") as log:
-        process = subprocess.Popen([sys.executable, "-m", "snakemake"], cwd=workdir, stdout=log,
+        process = subprocess.Popen([sys.executable, "-m", "snakemake", "--configfile", str(SMOKE)], cwd=workdir, stdout=log,
                                    stderr=subprocess.STDOUT, start_new_session=True)
         if kill_when_started is None:
             return process.wait(timeout=1200)
@@ -39,7 +40,7 @@ def run(workdir: Path, kill_when_started: str | None = None) -> int | None:
         deadline = time.monotonic() + 900
         while not set(logs.rglob("*.log")) - earlier and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.1)
-        time.sleep(1.0)  # let the rule's first jobs get under way
+        time.sleep(0.5)  # let the rule's first jobs get under way
         assert process.poll() is None, (workdir / "run.log").read_text()[-3000:]
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
@@ -70,10 +71,11 @@ def files_under(root: Path, part: str) -> dict[str, bytes]:
     return {str(path.relative_to(root)): path.read_bytes() for path in paths}
 
 
-def test_a_run_killed_four_times_ends_byte_identical_to_an_unbroken_one(finished_demo, tmp_path):
+def test_a_run_killed_four_times_ends_byte_identical_to_an_unbroken_one(finished_smoke, tmp_path):
     workdir = copy_workflow(tmp_path / "killed")
-    start_from_the_reward_model(finished_demo, workdir)
-    assert not {"train_sft", "sample_rm_candidates", "train_reward_model"} & planned_jobs(workdir).keys()
+    start_from_the_reward_model(finished_smoke, workdir)
+    assert not {"train_sft", "sample_rm_candidates", "train_reward_model"} & planned_jobs(
+        workdir, "--configfile", str(SMOKE)).keys()
     for rule in KILL_AT:
         run(workdir, kill_when_started=rule)
         for path in (workdir / "results").rglob("*.parquet"):
@@ -84,7 +86,7 @@ def test_a_run_killed_four_times_ends_byte_identical_to_an_unbroken_one(finished
     assert not [path for path in (workdir / "results").rglob("*") if ".tmp-" in path.name]
     assert not (workdir / "results" / "work").exists() or not any((workdir / "results" / "work").iterdir())
     for part in DATA_ARTIFACTS:
-        killed, unbroken = files_under(workdir, part), files_under(finished_demo, part)
+        killed, unbroken = files_under(workdir, part), files_under(finished_smoke, part)
         assert killed.keys() == unbroken.keys(), part
         different = [name for name in killed if killed[name] != unbroken[name] and name not in TIMINGS]
         assert different == [], different

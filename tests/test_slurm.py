@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from conftest import ROOT, copy_workflow, snakemake, write_config
+from conftest import ROOT, SMOKE, copy_workflow, snakemake, write_config
 
 pytestmark = pytest.mark.slow  # brings up a SLURM cluster and runs the workflow on it
 
@@ -44,14 +44,12 @@ def slurm_cluster():
 
 
 def reduced_config(workdir: Path) -> str:
-    """A small toy world whose SFT and sampling rules ask for one GPU each."""
+    """The smoke overlay, its SFT and sampling rules asking for one GPU each."""
     def edit(config):
-        config["toy_world"]["sentences_per_direction"] = 120
-        config["sft"]["epochs"] = 1
         config["resources"]["sft"]["gpu"] = 1
         config["resources"]["generate"]["gpu"] = 1
 
-    return write_config(workdir, "slurm_test.yaml", edit)
+    return write_config(workdir, "slurm_test.yaml", edit, overlay=SMOKE)
 
 
 def test_profile_adapted_to_a_cluster_runs_retries_and_matches_a_local_run(slurm_cluster, tmp_path):
