@@ -66,7 +66,7 @@ def write_config(workdir: Path, name: str, edit, overlay: Path | None = None) ->
     return str(path.relative_to(workdir))
 
 
-SLOW_FIXTURES = {"finished_demo", "finished_smoke", "workflow_copy", "slurm_cluster"}  # they run Snakemake or bring up a cluster
+SLOW_FIXTURES = {"finished_demo", "finished_smoke", "workflow_copy", "slurm_cluster"}  # they run Snakemake or a cluster
 
 
 def pytest_collection_modifyitems(items) -> None:

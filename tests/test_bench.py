@@ -97,6 +97,7 @@ def test_a_science_run_on_avx2_kernels_runs_torch_on_avx2():
 
 def test_the_science_spread_gives_each_model_and_group_its_mean_and_range():
     import science
+
     from eax.science import Outcomes
 
     def outcome(shift: float) -> Outcomes:

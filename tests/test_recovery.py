@@ -31,8 +31,8 @@ def run(workdir: Path, kill_when_started: str | None = None) -> int | None:
     `kill_when_started`, SIGKILL the whole process group once that rule starts."""
     release_stale_locks(workdir)
     with open(workdir / "run.log", "a") as log:
-        process = subprocess.Popen([sys.executable, "-m", "snakemake", "--configfile", str(SMOKE)], cwd=workdir, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen([sys.executable, "-m", "snakemake", "--configfile", str(SMOKE)], cwd=workdir,
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         if kill_when_started is None:
             return process.wait(timeout=1200)
         logs = workdir / "results" / "logs" / kill_when_started

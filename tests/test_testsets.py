@@ -99,3 +99,16 @@ def test_hypothesis_files_need_one_line_per_reference(tmp_path):
     path.write_bytes(b"\xff\n")
     with pytest.raises(UserInputError, match="not UTF-8"):
         checked_hypotheses(path, 1)
+
+
+def test_the_schema_offers_exactly_the_registered_formats():
+    """config/schema.yaml's `format` enum and eax.testsets.FORMATS name the same layouts: a format registered
+    without the schema (or the reverse) could never be chosen (or would fail at run time)."""
+    import yaml
+    from conftest import ROOT
+
+    from eax.testsets import FORMATS
+
+    schema = yaml.safe_load((ROOT / "config" / "schema.yaml").read_text())
+    testset = schema["properties"]["evaluation"]["properties"]["testsets"]["items"]["properties"]
+    assert testset["format"]["enum"] == list(FORMATS)

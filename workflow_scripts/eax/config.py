@@ -16,7 +16,7 @@ from eax.languages import (
     x2x_directions,
 )
 from eax.locations import is_hub_id
-from eax.testsets import NTREX_CODES
+from eax.testsets import FORMATS, NTREX_CODES
 from eax.weights import WEIGHT_PATTERNS
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
@@ -244,14 +244,14 @@ def _testset_errors(key: str, testset: dict, corpus_source: str) -> list[str]:
             return [f"config key `{key}.path`: `{path}` is only for format flores200"]
         if path == TOY and corpus_source != TOY:
             return [f"config key `{key}.path`: `toy` needs `corpus.source: toy`"]
-    elif fmt == "custom_json" and not Path(path).is_file():
+    elif FORMATS[fmt].single_file and not Path(path).is_file():
         return [f"config key `{key}.path`: file not found: {path}"]
-    elif fmt != "custom_json" and not Path(path).is_dir():
+    elif not FORMATS[fmt].single_file and not Path(path).is_dir():
         return [f"config key `{key}.path`: folder not found: {path}"]
     if fmt == "flores200" and testset["split"] == "dev" and "towerblocks" in corpus_source.lower():
         return [f"config key `{key}.split`: FLORES-200 dev is part of TowerBlocks (the training corpus); "
                 "evaluate on devtest"]
-    if "split" in testset and fmt != "flores200":
+    if "split" in testset and not FORMATS[fmt].has_split:
         return [f"config key `{key}.split`: format {fmt} has one split and reads none; remove it"]
     return []
 

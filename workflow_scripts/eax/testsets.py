@@ -14,13 +14,14 @@ Formats (`evaluation.testsets[].format`):
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from eax.errors import UserInputError
 from eax.io import read_lines
 from eax.languages import PIVOT, language
 
-FORMATS = ("flores200", "ntrex128", "wmt22_json", "wmt23_text", "custom_json")
 NTREX_CODES = {"en": "eng", "de": "deu", "fr": "fra", "it": "ita", "ko": "kor", "nl": "nld", "pt": "por",
                "ru": "rus", "es": "spa", "zh": "zho_Hans", "cs": "ces", "is": "isl", "ja": "jpn"}
 
@@ -51,22 +52,6 @@ def wmt23_files(root: str | Path, src: str, trg: str) -> tuple[Path, Path]:
             Path(root) / "references" / f"generaltest2023.{pair}.ref.refA.{trg}")
 
 
-def files_for(fmt: str, root: str | Path, split: str | None, directions: list[tuple[str, str]]) -> list[Path]:
-    """Every file the given directions read, for Snakemake to track."""
-    languages = sorted({lang for direction in directions for lang in direction})
-    if fmt == "flores200":
-        return [flores_file(root, split, lang) for lang in languages]
-    if fmt == "ntrex128":
-        return [ntrex_file(root, lang) for lang in languages]
-    if fmt == "wmt22_json":
-        return [wmt22_file(root, src, trg) for src, trg in directions]
-    if fmt == "wmt23_text":
-        return [path for src, trg in directions for path in wmt23_files(root, src, trg)]
-    if fmt == "custom_json":
-        return [Path(root)]
-    raise ValueError(f"unknown test set format {fmt!r}; use one of {FORMATS}")
-
-
 def _read(path: Path) -> list[str]:
     if not path.is_file():
         raise UserInputError(f"{path}: test set file not found")
@@ -84,7 +69,7 @@ def _aligned(sources: list[str], references: list[str], where: str) -> Segments:
     return sources, references
 
 
-def _wmt22(root: str | Path, src: str, trg: str) -> Segments:
+def _wmt22(root: str | Path, split: str | None, src: str, trg: str) -> Segments:
     path = wmt22_file(root, src, trg)
     if not path.is_file():
         raise UserInputError(f"{path}: test set file not found")
@@ -97,7 +82,7 @@ def _wmt22(root: str | Path, src: str, trg: str) -> Segments:
                              f"{{\"translation\": {{\"{src}\": ..., \"{trg}\": ...}}}}") from None
 
 
-def _custom(root: str | Path, src: str, trg: str) -> Segments:
+def _custom(root: str | Path, split: str | None, src: str, trg: str) -> Segments:
     path = Path(root)
     try:
         rows = [row for row in json.loads(path.read_text(encoding="utf-8"))
@@ -123,21 +108,61 @@ def checked_hypotheses(path: str | Path, expected: int, allow_empty: bool = Fals
     return lines
 
 
+def _flores(root: str | Path, split: str | None, src: str, trg: str) -> Segments:
+    return _aligned(_read(flores_file(root, split, src)), _read(flores_file(root, split, trg)),
+                    f"{root}/{split} ({src}2{trg})")
+
+
+def _ntrex(root: str | Path, split: str | None, src: str, trg: str) -> Segments:
+    return _aligned(_read(ntrex_file(root, src)), _read(ntrex_file(root, trg)), f"{root} ({src}2{trg})")
+
+
+def _wmt23(root: str | Path, split: str | None, src: str, trg: str) -> Segments:
+    source, reference = wmt23_files(root, src, trg)
+    return _aligned(_read(source), _read(reference), f"{root} ({src}2{trg})")
+
+
+Directions = list[tuple[str, str]]
+
+
+def _languages(directions: Directions) -> list[str]:
+    return sorted({lang for direction in directions for lang in direction})
+
+
+@dataclass(frozen=True)
+class Format:
+    """A test-set layout: the files a set of directions reads (for Snakemake to track), and the loader of one
+    direction's (sources, references). `single_file`: `path` names a file, not a folder; `has_split`: the
+    layout holds several splits and `split` picks one."""
+
+    files: Callable[[str | Path, str | None, Directions], list[Path]]
+    load: Callable[[str | Path, str | None, str, str], Segments]
+    single_file: bool = False
+    has_split: bool = False
+
+
+FORMATS: dict[str, Format] = {  # `evaluation.testsets[].format`; config/schema.yaml's enum lists the same names
+    "flores200": Format(lambda root, split, directions: [flores_file(root, split, lang)
+                                                         for lang in _languages(directions)],
+                        _flores, has_split=True),
+    "ntrex128": Format(lambda root, split, directions: [ntrex_file(root, lang) for lang in _languages(directions)],
+                       _ntrex),
+    "wmt22_json": Format(lambda root, split, directions: [wmt22_file(root, src, trg) for src, trg in directions],
+                         _wmt22),
+    "wmt23_text": Format(lambda root, split, directions: [path for src, trg in directions
+                                                          for path in wmt23_files(root, src, trg)], _wmt23),
+    "custom_json": Format(lambda root, split, directions: [Path(root)], _custom, single_file=True),
+}
+
+
+def files_for(fmt: str, root: str | Path, split: str | None, directions: Directions) -> list[Path]:
+    """Every file the given directions read, for Snakemake to track."""
+    return FORMATS[fmt].files(root, split, directions)
+
+
 def load_direction(fmt: str, root: str | Path, split: str | None, src: str, trg: str) -> Segments:
     """(sources, references) of one direction of a test set."""
-    if fmt == "flores200":
-        return _aligned(_read(flores_file(root, split, src)), _read(flores_file(root, split, trg)),
-                        f"{root}/{split} ({src}2{trg})")
-    if fmt == "ntrex128":
-        return _aligned(_read(ntrex_file(root, src)), _read(ntrex_file(root, trg)), f"{root} ({src}2{trg})")
-    if fmt == "wmt22_json":
-        return _wmt22(root, src, trg)
-    if fmt == "wmt23_text":
-        source, reference = wmt23_files(root, src, trg)
-        return _aligned(_read(source), _read(reference), f"{root} ({src}2{trg})")
-    if fmt == "custom_json":
-        return _custom(root, src, trg)
-    raise ValueError(f"unknown test set format {fmt!r}; use one of {FORMATS}")
+    return FORMATS[fmt].load(root, split, src, trg)
 
 
 def load_directions(fmt: str, root: str | Path, split: str | None, directions: list[tuple[str, str]],
