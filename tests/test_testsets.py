@@ -112,3 +112,13 @@ def test_the_schema_offers_exactly_the_registered_formats():
     schema = yaml.safe_load((ROOT / "config" / "schema.yaml").read_text())
     testset = schema["properties"]["evaluation"]["properties"]["testsets"]["items"]["properties"]
     assert testset["format"]["enum"] == list(FORMATS)
+
+
+def test_a_tsv_test_set_loads_per_direction_and_names_a_line_without_its_tab(tmp_path):
+    (tmp_path / "de-en.tsv").write_text("Hallo.\tHello.\nDanke.\tThanks.\n")
+    (tmp_path / "en-de.tsv").write_text("Hello.\tHallo.\nThanks. Danke.\n")
+    assert load_direction("tsv", tmp_path, None, "de", "en") == (["Hallo.", "Danke."], ["Hello.", "Thanks."])
+    assert files_for("tsv", tmp_path, None, [("de", "en"), ("en", "de")]) == [tmp_path / "de-en.tsv",
+                                                                             tmp_path / "en-de.tsv"]
+    with pytest.raises(UserInputError, match=r"en-de.tsv: line 2 is not `source<TAB>reference`"):
+        load_direction("tsv", tmp_path, None, "en", "de")

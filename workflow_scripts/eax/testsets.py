@@ -8,7 +8,8 @@ Formats (`evaluation.testsets[].format`):
   (ALMA's layout, also that of the hub sets haoranxu/WMT22-Test and WMT23-Test);
 - `wmt23_text`: `{root}/sources/generaltest2023.{src}-{trg}.src.{src}` and
   `{root}/references/generaltest2023.{src}-{trg}.ref.refA.{trg}`;
-- `custom_json`: one JSON file, a list of `{src_lang, trg_lang, src_text, trg_text}`.
+- `custom_json`: one JSON file, a list of `{src_lang, trg_lang, src_text, trg_text}`;
+- `tsv`: `{root}/{src}-{trg}.tsv`, one segment per line as `source<TAB>reference`.
 """
 
 from __future__ import annotations
@@ -122,6 +123,18 @@ def _wmt23(root: str | Path, split: str | None, src: str, trg: str) -> Segments:
     return _aligned(_read(source), _read(reference), f"{root} ({src}2{trg})")
 
 
+def tsv_file(root: str | Path, src: str, trg: str) -> Path:
+    return Path(root) / f"{src}-{trg}.tsv"
+
+
+def _tsv(root: str | Path, split: str | None, src: str, trg: str) -> Segments:
+    path = tsv_file(root, src, trg)
+    rows = [line.split("\t") for line in _read(path)]
+    if bad := next((number for number, row in enumerate(rows, 1) if len(row) != 2), None):
+        raise UserInputError(f"{path}: line {bad} is not `source<TAB>reference`")
+    return _aligned([row[0] for row in rows], [row[1] for row in rows], str(path))
+
+
 Directions = list[tuple[str, str]]
 
 
@@ -152,6 +165,7 @@ FORMATS: dict[str, Format] = {  # `evaluation.testsets[].format`; config/schema.
     "wmt23_text": Format(lambda root, split, directions: [path for src, trg in directions
                                                           for path in wmt23_files(root, src, trg)], _wmt23),
     "custom_json": Format(lambda root, split, directions: [Path(root)], _custom, single_file=True),
+    "tsv": Format(lambda root, split, directions: [tsv_file(root, src, trg) for src, trg in directions], _tsv),
 }
 
 
