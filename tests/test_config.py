@@ -180,6 +180,13 @@ def test_the_paper_config_states_only_what_differs_from_the_defaults():
      "config key `evaluation.testsets.0.split`: format wmt23_text has one split and reads none; remove it"),
     ("evaluation.testsets", [{"name": "f", "format": "flores200", "path": "toy"}],
      "config key `evaluation.testsets.0`: 'split' is a required property"),
+    ("preference.dpo.trl", {"loss_type": ["ipo"], "ipo_tau": 0.1},
+     "config key `preference.dpo.trl`: ipo_tau is not a field of trl's DPOConfig"),
+    ("preference.simpo.trl", {"simpo_gama": 0.3},
+     "config key `preference.simpo.trl`: simpo_gama is not a field of trl's CPOConfig"),
+    ("sft.trl", {"packing": True, "neftune_alpha": 5},
+     "config key `sft.trl`: neftune_alpha is not a field of trl's SFTConfig"),
+    ("sft.trl", [], "config key `sft.trl`: [] is not of type 'object'"),
 ])
 def test_bad_values_name_their_key(path, value, message):
     errors = config_errors(changed(path, value), SCHEMA)

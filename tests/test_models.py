@@ -257,6 +257,27 @@ def test_preference_methods_train_and_log_accuracy(method, corpus, tiny_model, t
     assert args.gradient_checkpointing is settings["gradient_checkpointing"]
 
 
+def test_a_trl_loss_variant_is_a_config_line(corpus, tiny_model, tmp_path):
+    """IPO (trl's DPO loss_type ipo) with the recipe's SFT term, set by `preference.dpo.trl` alone: it trains, and
+    its first loss is not the sigmoid loss's on the same batch."""
+    from eax.preference import train_preference
+
+    rows = corpus[corpus["src_lang"] == "en"].head(8)
+    pairs = pd.DataFrame({"src_lang": "en", "trg_lang": rows["trg_lang"], "src_text": rows["src_text"],
+                          "chosen": rows["trg_text"], "rejected": rows["src_text"]})
+    settings = {**yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["preference"]["dpo"], "epochs": 1,
+                "per_device_batch_size": 4, "logging_steps": 1}
+    variants = {"sigmoid": settings, "ipo": {**settings, "trl": {"loss_type": ["ipo", "sft"]}}}
+    first_losses = {}
+    for name, hp in variants.items():
+        trainer, _ = train_preference("dpo", str(tiny_model), pairs, hp, tmp_path / name, "diverse", 114514,
+                                      "chatml", False)
+        assert trainer.state.global_step == 2
+        first_losses[name] = trainer.state.log_history[0]["loss"]
+    assert trainer.args.loss_type == ["ipo", "sft"] and trainer.args.loss_weights == [1.0, 2.0]
+    assert first_losses["ipo"] != pytest.approx(first_losses["sigmoid"])
+
+
 def test_reward_model_training_is_reproducible(corpus, tiny_model, tmp_path):
     """Its new reward head is initialised before the trainer seeds: two runs must still give the same weights."""
     import torch

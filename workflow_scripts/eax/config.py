@@ -167,7 +167,32 @@ def _preference_errors(config: dict) -> list[str]:
     allowed = {"base", "sft", "preference_runs", *preference_run_names(config["preference"]["runs"])}
     errors += [f"config key `evaluation.models`: unknown model {name!r}; use {', '.join(sorted(allowed))}"
                for name in config["evaluation"]["models"] if name not in allowed]
-    return errors + _external_system_errors(config, allowed) + _baseline_errors(config) + _reproduction_errors(config)
+    return (errors + _external_system_errors(config, allowed) + _baseline_errors(config) + _reproduction_errors(config)
+            + _trl_field_errors(config))
+
+
+def _trl_field_errors(config: dict) -> list[str]:
+    """Each trainer's `trl` mapping names fields of its trl config class (trl is imported only when one is set)."""
+    sections = {"sft": ("trl", "SFTConfig"), "reward_model": ("trl", "RewardConfig")}
+    given = {key: config[key]["trl"] for key in sections if config[key].get("trl")}
+    given |= {f"preference.{method}": config["preference"][method]["trl"] for method in config["preference"]
+              if method != "runs" and config["preference"][method].get("trl")}
+    if not given:
+        return []
+    import importlib
+
+    from eax.preference import METHODS
+    from eax.training import unknown_fields
+
+    errors = []
+    for key, fields in given.items():
+        method = key.removeprefix("preference.")
+        config_class = (METHODS[method].classes()[1] if key.startswith("preference.")
+                        else getattr(importlib.import_module(sections[key][0]), sections[key][1]))
+        if unknown := unknown_fields(config_class, fields):
+            errors.append(f"config key `{key}.trl`: {', '.join(unknown)} is not a field of trl's "
+                          f"{config_class.__name__}")
+    return errors
 
 
 def evaluated_systems(config: dict) -> list[str]:

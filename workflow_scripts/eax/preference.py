@@ -8,6 +8,9 @@ same loss up to a constant factor, which Adam ignores); `cpo` = ALMA-R's CPO (`l
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -24,11 +27,11 @@ from eax.training import (
     save_trained,
     seed_everything,
     training_arguments,
+    trl_config,
 )
 from eax.training_log import final_preference_accuracy
 from eax.weights import checked_model_path, load_options
 
-METHODS = ("dpo", "orpo", "simpo", "cpo")
 PROMPT_STYLES = ("diverse", "eval", "alma")  # policy data; the reward model; ALMA-R (plain text, no chat template)
 ALMA_R_DATA = "alma_r"
 
@@ -123,8 +126,9 @@ def train_reward_model(model_path: str, pairs: pd.DataFrame, hp: dict, work_dir:
     from trl import RewardConfig, RewardTrainer
 
     seed_everything(hp["seed"])
-    config = RewardConfig(**training_arguments(hp, work_dir), max_length=hp["max_length"],
-                          center_rewards_coefficient=hp["center_rewards_coefficient"])  # before the load: ZeRO-3
+    config = trl_config(RewardConfig, {**training_arguments(hp, work_dir), "max_length": hp["max_length"],
+                                       "center_rewards_coefficient": hp["center_rewards_coefficient"]},
+                        hp.get("trl", {}))  # before the load: ZeRO-3
     tokenizer = AutoTokenizer.from_pretrained(model_path, trust_remote_code=trust_remote_code)
     model = AutoModelForSequenceClassification.from_pretrained(checked_model_path(model_path), num_labels=1,
                                                                trust_remote_code=trust_remote_code,
@@ -142,41 +146,46 @@ def train_reward_model(model_path: str, pairs: pd.DataFrame, hp: dict, work_dir:
     return trainer, tokenizer
 
 
-def _dpo_setup(hp: dict, work_dir: Path):
-    from trl import DPOConfig, DPOTrainer
-
+def _dpo_fields(hp: dict) -> dict:
     losses, weights = ["sigmoid"], [1.0]
     if hp["pref_ftx"] > 0:  # the recipe's SFT term on the chosen answer
         losses, weights = ["sigmoid", "sft"], [1.0, hp["pref_ftx"]]
-    return DPOTrainer, DPOConfig(**training_arguments(hp, work_dir), beta=hp["beta"], loss_type=losses,
-                                 loss_weights=weights, max_length=hp["max_length"])
+    return {"beta": hp["beta"], "loss_type": losses, "loss_weights": weights}
 
 
-def _orpo_setup(hp: dict, work_dir: Path):
-    from trl.experimental.orpo import ORPOConfig, ORPOTrainer
+@dataclass(frozen=True)
+class Method:
+    """A preference method: where trl keeps its trainer and config classes, and the config fields the method's
+    own settings (config `preference.<method>`) give, beyond those every trainer shares. A config's `trl`
+    mapping sets any further field of the config class by trl's own name (a loss variant is a config line)."""
 
-    return ORPOTrainer, ORPOConfig(**training_arguments(hp, work_dir), beta=hp["beta"] / (1 + hp["pref_ftx"]),
-                                   max_length=hp["max_length"])
+    module: str
+    trainer: str
+    config: str
+    fields: Callable[[dict], dict]
+
+    def classes(self) -> tuple[type, type]:
+        module = importlib.import_module(self.module)
+        return getattr(module, self.trainer), getattr(module, self.config)
 
 
-def _cpo_setup(hp: dict, work_dir: Path, simpo: bool):
-    from trl.experimental.cpo import CPOConfig, CPOTrainer
-
-    extra = {"loss_type": "simpo", "cpo_alpha": hp["pref_ftx"], "simpo_gamma": hp["simpo_gamma"]} if simpo else {
-        "loss_type": "sigmoid", "cpo_alpha": hp["cpo_alpha"]}
-    return CPOTrainer, CPOConfig(**training_arguments(hp, work_dir), beta=hp["beta"], max_length=hp["max_length"],
-                                 **extra)
+METHODS: dict[str, Method] = {  # config `preference.runs[].method`
+    "dpo": Method("trl", "DPOTrainer", "DPOConfig", _dpo_fields),
+    "orpo": Method("trl.experimental.orpo", "ORPOTrainer", "ORPOConfig",
+                   lambda hp: {"beta": hp["beta"] / (1 + hp["pref_ftx"])}),  # LLaMA-Factory's reading of the two
+    "simpo": Method("trl.experimental.cpo", "CPOTrainer", "CPOConfig",
+                    lambda hp: {"beta": hp["beta"], "loss_type": "simpo", "cpo_alpha": hp["pref_ftx"],
+                                "simpo_gamma": hp["simpo_gamma"]}),
+    "cpo": Method("trl.experimental.cpo", "CPOTrainer", "CPOConfig",
+                  lambda hp: {"beta": hp["beta"], "loss_type": "sigmoid", "cpo_alpha": hp["cpo_alpha"]}),
+}
 
 
 def trainer_setup(method: str, hp: dict, work_dir: Path):
     """(trainer class, its config) of a preference method."""
-    if method == "dpo":
-        return _dpo_setup(hp, work_dir)
-    if method == "orpo":
-        return _orpo_setup(hp, work_dir)
-    if method in ("cpo", "simpo"):
-        return _cpo_setup(hp, work_dir, simpo=method == "simpo")
-    raise ValueError(f"unknown preference method {method!r}; use one of {METHODS}")
+    trainer_class, config_class = METHODS[method].classes()
+    fields = {**training_arguments(hp, work_dir), "max_length": hp["max_length"], **METHODS[method].fields(hp)}
+    return trainer_class, trl_config(config_class, fields, hp.get("trl", {}))
 
 
 def policy_rows(pairs: pd.DataFrame, tokenizer, hp: dict, style: str, prompt_seed: int) -> pd.DataFrame:

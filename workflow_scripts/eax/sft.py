@@ -19,6 +19,7 @@ from eax.training import (
     save_trained,
     seed_everything,
     training_arguments,
+    trl_config,
 )
 
 SFT_COLUMNS = ["src_lang", "trg_lang", "prompt", "completion", "n_tokens"]
@@ -78,12 +79,8 @@ def train_sft(model_path: str, data: pd.DataFrame, hp: dict, work_dir: Path, cha
     if data.empty:
         raise UserInputError("the SFT data is empty: check the corpus and `data.max_tokens`")
     seed_everything(hp["seed"])
-    config = SFTConfig(
-        **training_arguments(hp, work_dir),
-        max_length=hp["max_length"],
-        completion_only_loss=True,
-        packing=False,
-    )
+    config = trl_config(SFTConfig, {**training_arguments(hp, work_dir), "max_length": hp["max_length"],
+                                    "completion_only_loss": True, "packing": False}, hp.get("trl", {}))
     model, tokenizer = load_policy(model_path, chat_template, trust_remote_code, dtype)
     dataset = Dataset.from_pandas(data[["prompt", "completion"]], preserve_index=False)
     trainer = SFTTrainer(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
 from eax.chat import use_chat_model
+from eax.errors import UserInputError
 from eax.io import atomic_dir
 from eax.training_log import write_log_history
 from eax.weights import checked_model_path, load_options
@@ -51,6 +53,20 @@ def training_arguments(hp: dict, output_dir: Path) -> dict:
         use_cpu=not cuda_available(),
         dataloader_num_workers=0,
     )
+
+
+def unknown_fields(config_class: type, names: dict) -> list[str]:
+    """The names that are not fields of a trl/transformers config class (a dataclass)."""
+    known = {field.name for field in dataclasses.fields(config_class)}
+    return sorted(set(names) - known)
+
+
+def trl_config(config_class: type, fields: dict, overrides: dict):
+    """`config_class` from the fields this workflow sets, with a config's `trl` mapping (trl's own field names,
+    checked when the config is read: eax.config) over them."""
+    if unknown := unknown_fields(config_class, overrides):
+        raise UserInputError(f"{', '.join(unknown)}: not a field of trl's {config_class.__name__}")
+    return config_class(**{**fields, **overrides})
 
 
 def seed_everything(seed: int) -> None:
