@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from conftest import SHARED_DATA, copy_workflow, planned_jobs, snakemake, write_config
+from conftest import ROOT, SHARED_DATA, copy_workflow, planned_jobs, snakemake, write_config
 
 STAGES = ["make_toy_world", "build_toy_base_model", "check_corpus", "make_seed_shards", "make_sft_data", "train_sft",
           "make_alma_r_pairs", "make_rm_pairs", "make_x2x_pairs", "train_preference", "translate_testset",
@@ -422,3 +422,18 @@ def test_report_is_self_contained_html_with_figures(finished_demo):
     assert result.returncode == 0, result.stderr[-3000:]
     html = (finished_demo / "results" / "report.html").read_text(errors="replace")
     assert "margin_sweep.png" in html and "training_curves.png" in html and "main.csv" in html
+
+
+def test_every_rule_s_library_param_hashes_its_own_script():
+    """A rule reruns when the `eax` code its script imports changes because its `library` param hashes that code:
+    the param must name the rule's own script, or an edit to the code the script imports reruns nothing."""
+    rules = {}
+    for path in sorted((ROOT / "rules").glob("*.smk")):
+        for block in re.split(r"^(?=rule \w+:)", path.read_text(), flags=re.M)[1:]:
+            name = re.match(r"rule (\w+):", block).group(1)
+            script = re.search(r'^\s+"\.\./workflow_scripts/(\w+\.py)"', block, flags=re.M)
+            library = re.search(r'library=library_version\("(\w+\.py)"\)', block)
+            rules[name] = (script and script.group(1), library and library.group(1))
+    scripted = {name: pair for name, pair in rules.items() if pair[0]}
+    assert len(scripted) >= 25
+    assert {name: pair for name, pair in scripted.items() if pair[0] != pair[1]} == {}
