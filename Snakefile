@@ -9,6 +9,7 @@ from snakemake.utils import min_version
 min_version("9.0")
 
 from eax.config import yaml_syntax_error  # the project's library, installed editable by `make install`
+from eax.wiring import MULTI_PARALLEL
 
 if problem := yaml_syntax_error(f"{workflow.basedir}/config/config.yaml"):
     print(problem, file=sys.stderr)
@@ -68,13 +69,13 @@ rule all:
     default_target: True
     input:
         reward_model_pairs="results/rm/pairs.parquet",
-        x2x_pairs=x2x_pair_files(),
+        x2x_pairs=wiring.x2x_pair_files(),
         preference_models=expand(
-            "results/{seed_dir}models/{run}/trainer_log.jsonl", seed_dir=SEED_DIRS, run=PREFERENCE_RUNS
+            "results/{seed_dir}models/{run}/trainer_log.jsonl", seed_dir=wiring.seed_dirs, run=wiring.preference_runs
         ),
         tables=rules.make_tables.output,
         figures=rules.make_figures.output,
         oracle=rules.measure_oracle.output if config["corpus"]["source"] in MULTI_PARALLEL else [],
         reproduction_card=rules.make_reproduction_card.output if config["reproduction"]["published"] else [],
-        seed_spread=rules.plot_seed_spread.output if len(SEEDS) > 1 else [],
+        seed_spread=rules.plot_seed_spread.output if len(wiring.seeds) > 1 else [],
         rule_costs=rules.summarize_benchmarks.output,

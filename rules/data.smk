@@ -1,5 +1,9 @@
 # Data stage: fetch (hub, NTREX-128) and check the corpus, write the recipe's seed shards and the SFT instruction data.
 
+from eax.config import NTREX128
+from eax.languages import language
+from eax.wiring import FLORES_DOWNLOAD, FLORES_URL, MULTI_PARALLEL, NTREX_DOWNLOAD, NTREX_URL, TOY_WORLD
+
 
 rule download_hub_corpus:
     output:
@@ -20,7 +24,7 @@ rule download_hub_corpus:
 
 rule download_ntrex:
     output:
-        files=ntrex_files(NTREX_DOWNLOAD),
+        files=wiring.ntrex_files(NTREX_DOWNLOAD),
     log:
         "results/logs/download_ntrex.log",
     benchmark:
@@ -36,7 +40,7 @@ rule download_ntrex:
 
 rule make_ntrex_corpus:
     input:
-        files=ntrex_files(NTREX_ROOT),
+        files=wiring.ntrex_files(wiring.ntrex_root),
     output:
         corpus=MULTI_PARALLEL[NTREX128]["corpus"],
         parallel=MULTI_PARALLEL[NTREX128]["parallel"],
@@ -48,17 +52,17 @@ rule make_ntrex_corpus:
         "../envs/data.yaml"
     params:
         library=library_version("make_ntrex_corpus.py"),
-        root=NTREX_ROOT,
-        languages=LANGUAGES,
-        first_segment=NTREX["first_segment"],
-        segments=NTREX["segments"],
+        root=wiring.ntrex_root,
+        languages=wiring.languages,
+        first_segment=wiring.ntrex["first_segment"],
+        segments=wiring.ntrex["segments"],
     script:
         "../workflow_scripts/make_ntrex_corpus.py"
 
 
 rule check_corpus:
     input:
-        corpus=corpus_path(),
+        corpus=wiring.corpus_path(),
     output:
         corpus="results/data/corpus.parquet",
     log:
@@ -69,7 +73,7 @@ rule check_corpus:
         "../envs/data.yaml"
     params:
         library=library_version("check_corpus.py"),
-        languages=LANGUAGES,
+        languages=wiring.languages,
     script:
         "../workflow_scripts/check_corpus.py"
 
@@ -78,8 +82,8 @@ rule make_seed_shards:
     input:
         corpus="results/data/corpus.parquet",
     output:
-        rm=expand("results/data/seed_shards/rm/{pair}/{shard}.parquet", pair=RM_PAIRS, shard=SHARDS),
-        x2x=expand("results/data/seed_shards/x2x/{pair}/{shard}.parquet", pair=X2X_PAIRS, shard=SHARDS),
+        rm=expand("results/data/seed_shards/rm/{pair}/{shard}.parquet", pair=wiring.rm_pairs, shard=wiring.shards),
+        x2x=expand("results/data/seed_shards/x2x/{pair}/{shard}.parquet", pair=wiring.x2x_pairs, shard=wiring.shards),
     log:
         "results/logs/make_seed_shards.log",
     benchmark:
@@ -88,7 +92,7 @@ rule make_seed_shards:
         "../envs/data.yaml"
     params:
         library=library_version("make_seed_shards.py"),
-        languages=LANGUAGES,
+        languages=wiring.languages,
         max_seed_rows=config["data"]["max_seed_rows"],
         seed=config["data"]["sample_seed"],
     script:
@@ -98,8 +102,8 @@ rule make_seed_shards:
 rule make_sft_data:
     input:
         corpus="results/data/corpus.parquet",
-        model=model_files("base"),
-        monolingual=TOY_WORLD["monolingual"] if SFT_COPY_ROWS else [],
+        model=wiring.model_files("base"),
+        monolingual=TOY_WORLD["monolingual"] if wiring.sft_copy_rows else [],
     output:
         data="results/data/sft.parquet",
     log:
@@ -116,7 +120,7 @@ rule make_sft_data:
         trust_remote_code=config["model"]["trust_remote_code"],
         prompt_seed=config["data"]["prompt_seed"],
         max_tokens=config["data"]["max_tokens"],
-        copy_rows=SFT_COPY_ROWS,
+        copy_rows=wiring.sft_copy_rows,
     script:
         "../workflow_scripts/make_sft_data.py"
 
@@ -125,8 +129,8 @@ rule download_flores:
     output:
         files=expand(
             f"{FLORES_DOWNLOAD}/{{split}}/{{code}}.{{split}}",
-            split=FLORES_DOWNLOAD_SPLITS,
-            code=[language(code).flores for code in LANGUAGES],
+            split=wiring.flores_download_splits,
+            code=[language(code).flores for code in wiring.languages],
         ),
     log:
         "results/logs/download_flores.log",
@@ -138,6 +142,6 @@ rule download_flores:
         library=library_version("download_flores.py"),
         url=FLORES_URL,
         root=FLORES_DOWNLOAD,  # the folder of every output file
-        splits=FLORES_DOWNLOAD_SPLITS,
+        splits=wiring.flores_download_splits,
     script:
         "../workflow_scripts/download_flores.py"

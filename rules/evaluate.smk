@@ -4,10 +4,15 @@
 # Each test set has its own directions (WMT pairs, FLORES x2x), so hypotheses live in one folder per
 # (test set, model) with a {src}2{trg}.txt file per direction.
 
+from eax.languages import language
+from eax.metrics import MODEL_METRICS
+from eax.preference import prompt_style
+from eax.wiring import name_pattern
+
 
 rule translate_testset:
     input:
-        model=lambda wildcards: model_files(wildcards.model, wildcards.seed_dir),
+        model=lambda wildcards: wiring.model_files(wildcards.model, wildcards.seed_dir),
         sources=testset_source_files,
     output:
         hypotheses=directory("results/{seed_dir}eval/{testset}/{model}/hypotheses"),
@@ -16,8 +21,8 @@ rule translate_testset:
     benchmark:
         "results/benchmarks/{seed_dir}translate_testset/{testset}/{model}.tsv"
     wildcard_constraints:
-        testset=name_pattern(TESTSETS),
-        model=name_pattern(EVALUATED_MODELS),
+        testset=name_pattern(wiring.testsets),
+        model=name_pattern(wiring.evaluated_models),
     conda:
         "../envs/vllm.yaml" if config["evaluation"]["backend"] == "vllm" else "../envs/eval.yaml"
     threads: resource("generate", "threads")
@@ -27,7 +32,7 @@ rule translate_testset:
         library=library_version("translate_testset.py"),
         model=model_location,
         format=testset_field("format"),
-        root=lookup(dpath="{testset}", within=TESTSET_ROOTS),
+        root=lookup(dpath="{testset}", within=wiring.testset_roots),
         split=testset_field("split"),
         max_segments=testset_field("max_segments"),
         directions=testset_directions,
@@ -36,9 +41,9 @@ rule translate_testset:
         max_new_tokens=config["evaluation"]["max_new_tokens"],
         num_beams=config["evaluation"]["num_beams"],
         chat_template=config["model"]["chat_template"],
-        prompt_style=lambda wildcards: prompt_style(PREFERENCE_RUN_DATA.get(wildcards.model, "")),
+        prompt_style=lambda wildcards: prompt_style(wiring.preference_run_data.get(wildcards.model, "")),
         trust_remote_code=config["model"]["trust_remote_code"],
-        dtype=INFERENCE_DTYPE,
+        dtype=wiring.inference_dtype,
     script:
         "../workflow_scripts/translate_testset.py"
 
@@ -46,8 +51,8 @@ rule translate_testset:
 rule import_external_system:
     input:
         hypotheses=lambda wildcards: [
-            f"{external_system_folder(wildcards.system)}/{pair}.txt"
-            for pair in covered_directions(wildcards.testset, wildcards.system)
+            f"{wiring.external_system_folder(wildcards.system)}/{pair}.txt"
+            for pair in wiring.covered_directions(wildcards.testset, wildcards.system)
         ],
         references=testset_source_files,
     output:
@@ -57,15 +62,15 @@ rule import_external_system:
     benchmark:
         "results/benchmarks/import_external_system/{testset}/{system}.tsv"
     wildcard_constraints:
-        testset=name_pattern(TESTSETS),
-        system=name_pattern(EXTERNAL_SYSTEMS),
+        testset=name_pattern(wiring.testsets),
+        system=name_pattern(wiring.external_systems),
     conda:
         "../envs/data.yaml"
     params:
         library=library_version("import_external_system.py"),
-        directions=lambda wildcards: covered_directions(wildcards.testset, wildcards.system),
+        directions=lambda wildcards: wiring.covered_directions(wildcards.testset, wildcards.system),
         format=testset_field("format"),
-        root=lookup(dpath="{testset}", within=TESTSET_ROOTS),
+        root=lookup(dpath="{testset}", within=wiring.testset_roots),
         split=testset_field("split"),
         max_segments=testset_field("max_segments"),
     script:
@@ -85,8 +90,8 @@ rule score_translations:
     benchmark:
         "results/benchmarks/{seed_dir}score_translations/{testset}/{model}/{metric}.tsv"
     wildcard_constraints:
-        testset=name_pattern(TESTSETS),
-        metric=name_pattern(METRICS),
+        testset=name_pattern(wiring.testsets),
+        metric=name_pattern(wiring.metrics),
     conda:
         "../envs/eval.yaml"
     threads: resource("score", "threads")
@@ -97,14 +102,14 @@ rule score_translations:
     params:
         library=library_version("score_translations.py"),
         format=testset_field("format"),
-        root=lookup(dpath="{testset}", within=TESTSET_ROOTS),
+        root=lookup(dpath="{testset}", within=wiring.testset_roots),
         split=testset_field("split"),
         max_segments=testset_field("max_segments"),
-        directions=lambda wildcards: covered_directions(wildcards.testset, wildcards.model),
-        metric_model=lambda wildcards: metric_model(wildcards.metric)[0],
-        metric_model_name=lambda wildcards: metric_model(wildcards.metric)[1],
+        directions=lambda wildcards: wiring.covered_directions(wildcards.testset, wildcards.model),
+        metric_model=lambda wildcards: wiring.metric_model(wildcards.metric)[0],
+        metric_model_name=lambda wildcards: wiring.metric_model(wildcards.metric)[1],
         batch_size=config["evaluation"]["metric_batch_size"],
-        languages=LANGUAGES,  # what the off-target rate's language identifier chooses among
+        languages=wiring.languages,  # what the off-target rate's language identifier chooses among
     script:
         "../workflow_scripts/score_translations.py"
 
@@ -121,23 +126,25 @@ rule compare_with_baseline:
     benchmark:
         "results/benchmarks/compare_with_baseline/{testset}/{metric}.tsv"
     wildcard_constraints:
-        testset=name_pattern(TESTSETS),
-        metric=name_pattern(METRICS),
+        testset=name_pattern(wiring.testsets),
+        metric=name_pattern(wiring.metrics),
     conda:
         "../envs/eval.yaml"
     params:
         library=library_version("compare_with_baseline.py"),
         systems=compared_systems,
         format=testset_field("format"),
-        root=lookup(dpath="{testset}", within=TESTSET_ROOTS),
+        root=lookup(dpath="{testset}", within=wiring.testset_roots),
         split=testset_field("split"),
         max_segments=testset_field("max_segments"),
         directions=testset_directions,
-        covered=lambda wildcards: [covered_directions(wildcards.testset, name) for name in compared_systems(wildcards)],
-        test=SIGNIFICANCE["test"],
-        resamples=SIGNIFICANCE["resamples"],
-        seed=SIGNIFICANCE["seed"],
-        alpha=SIGNIFICANCE["alpha"],
+        covered=lambda wildcards: [
+            wiring.covered_directions(wildcards.testset, name) for name in compared_systems(wildcards)
+        ],
+        test=wiring.significance["test"],
+        resamples=wiring.significance["resamples"],
+        seed=wiring.significance["seed"],
+        alpha=wiring.significance["alpha"],
     script:
         "../workflow_scripts/compare_with_baseline.py"
 
@@ -145,4 +152,4 @@ rule compare_with_baseline:
 # `snakemake score_published_systems`: import and score the published systems only (no training, no translation).
 rule score_published_systems:
     input:
-        published_score_files(),
+        wiring.published_score_files(),

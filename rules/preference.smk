@@ -1,10 +1,13 @@
 # Preference training: one rule for every method (DPO with the SFT term, CPO, SimPO) and every data source
 # (an x2x variant's pairs or ALMA-R triplets); each run is results/models/{method}-{data}.
 
+from eax.preference import METHODS as PREFERENCE_METHODS, prompt_style
+from eax.wiring import LOCAL_MODEL_FILES, name_pattern
+
 
 rule make_alma_r_pairs:
     input:
-        triplets=alma_r_files(),
+        triplets=wiring.alma_r_files(),
     output:
         pairs="results/alma_r/pairs.parquet",
         counts="results/alma_r/pair_counts.csv",
@@ -29,8 +32,8 @@ rule make_alma_r_pairs:
 
 rule train_preference:
     input:
-        pairs=lambda wildcards: preference_data(wildcards.data, wildcards.seed_dir),
-        model=model_files("sft"),
+        pairs=lambda wildcards: wiring.preference_data(wildcards.data, wildcards.seed_dir),
+        model=wiring.model_files("sft"),
     output:
         model=expand("results/{{seed_dir}}models/{{method}}-{{data}}/{file}", file=LOCAL_MODEL_FILES),
         log_history="results/{seed_dir}models/{method}-{data}/trainer_log.jsonl",
@@ -40,7 +43,7 @@ rule train_preference:
         "results/benchmarks/{seed_dir}train_preference/{method}-{data}.tsv"
     wildcard_constraints:
         method=name_pattern(PREFERENCE_METHODS),
-        data=name_pattern(sorted(set(PREFERENCE_RUN_DATA.values()))),
+        data=name_pattern(sorted(set(wiring.preference_run_data.values()))),
     conda:
         "../envs/train.yaml"
     threads: resource("train", "threads")
@@ -50,7 +53,7 @@ rule train_preference:
         library=library_version("train_preference.py"),
         base=model_location,
         work_dir="results/{seed_dir}work/{method}-{data}",
-        hyperparameters=lambda wildcards: seeded(config["preference"][wildcards.method])(wildcards),
+        hyperparameters=lambda wildcards: wiring.seeded(config["preference"][wildcards.method])(wildcards),
         chat_template=config["model"]["chat_template"],
         prompt_style=lambda wildcards: prompt_style(wildcards.data),
         prompt_seed=config["data"]["prompt_seed"],

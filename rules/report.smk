@@ -1,18 +1,20 @@
 # The paper's outputs: tables (Markdown, CSV, LaTeX) and figures, both in the `snakemake --report` HTML report.
 
+from eax.wiring import BENCHMARK_HEADROOM, first_seed
+
 
 rule make_tables:
     input:
-        scores=score_files(),
+        scores=wiring.score_files(),
         pair_counts=expand(
             rules.make_x2x_pairs.output.counts,
             zip,
-            seed_dir=[""] * len(VARIANT_MARGINS),
-            variant=[variant for variant, _ in VARIANT_MARGINS],
-            margin=[margin for _, margin in VARIANT_MARGINS],
+            seed_dir=[""] * len(wiring.variant_margins),
+            variant=[variant for variant, _ in wiring.variant_margins],
+            margin=[margin for _, margin in wiring.variant_margins],
         ),
         reward_model_log=first_seed(rules.train_reward_model.output.log_history),
-        significance=significance_files(),
+        significance=wiring.significance_files(),
     output:
         main_csv=report(
             "results/tables/main.csv", caption="../report/main_table.rst", category="Tables", labels={"table": "main"}
@@ -52,7 +54,8 @@ rule make_tables:
         significance_md="results/tables/significance.md",
         significance_tex="results/tables/significance.tex",
         per_direction=[
-            f"results/tables/per_direction/{testset}_{metric}.{ext}" for testset, metric, ext in PER_DIRECTION_TABLES
+            f"results/tables/per_direction/{testset}_{metric}.{ext}"
+            for testset, metric, ext in wiring.per_direction_tables
         ],
     log:
         "results/logs/make_tables.log",
@@ -62,15 +65,15 @@ rule make_tables:
         "../envs/data.yaml"
     params:
         library=library_version("make_tables.py"),
-        pair_count_keys=[[variant, float(margin)] for variant, margin in VARIANT_MARGINS],  # of input.pair_counts
-        score_seeds=[seed for seed, _ in scored_outputs()],  # the training seed of each of input.scores
-        per_direction_keys=PER_DIRECTION_TABLES,  # [testset, metric, extension] of output.per_direction
-        dpo_runs=[[run, data] for run, data in PREFERENCE_RUN_DATA.items() if run.startswith("dpo-")],
+        pair_count_keys=[[variant, float(margin)] for variant, margin in wiring.variant_margins],  # of input.pair_counts
+        score_seeds=[seed for seed, _ in wiring.scored_outputs()],  # the training seed of each of input.scores
+        per_direction_keys=wiring.per_direction_tables,  # [testset, metric, extension] of output.per_direction
+        dpo_runs=[[run, data] for run, data in wiring.preference_run_data.items() if run.startswith("dpo-")],
         run_name=config["run_name"],
-        main_metric=MAIN_METRIC,
-        main_margin=float(MAIN_MARGIN),
-        baseline=SIGNIFICANCE["baseline"],
-        alpha=SIGNIFICANCE["alpha"],
+        main_metric=wiring.main_metric,
+        main_margin=float(wiring.main_margin),
+        baseline=wiring.significance["baseline"],
+        alpha=wiring.significance["alpha"],
         samplers=config["x2x"]["samplers"],
         scorers=config["x2x"]["scorers"],
     script:
@@ -80,19 +83,21 @@ rule make_tables:
 rule make_figures:
     input:
         scores=rules.make_tables.input.scores,
-        pair_counts=expand(rules.make_x2x_pairs.output.counts, seed_dir="", variant=VARIANTS, margin=MAIN_MARGIN),
-        pairs=expand(rules.make_x2x_pairs.output.pairs, seed_dir="", variant=VARIANTS, margin=MAIN_MARGIN),
+        pair_counts=expand(
+            rules.make_x2x_pairs.output.counts, seed_dir="", variant=wiring.variants, margin=wiring.main_margin
+        ),
+        pairs=expand(rules.make_x2x_pairs.output.pairs, seed_dir="", variant=wiring.variants, margin=wiring.main_margin),
         sweep=rules.make_tables.output.sweep_csv,
-        logs=expand("results/models/{model}/trainer_log.jsonl", model=TRAINED_MODELS),
+        logs=expand("results/models/{model}/trainer_log.jsonl", model=wiring.trained_models),
     output:
         gains=report(
-            expand("results/figures/gain_{model}.png", model=PREFERENCE_RUNS),
+            expand("results/figures/gain_{model}.png", model=wiring.preference_runs),
             caption="../report/gain_heatmap.rst",
             category="Figures",
             subcategory="Gain over SFT",
         ),
         pair_counts=report(
-            expand("results/figures/pair_counts_{variant}.png", variant=VARIANTS),
+            expand("results/figures/pair_counts_{variant}.png", variant=wiring.variants),
             caption="../report/pair_counts.rst",
             category="Figures",
             subcategory="Preference data",
@@ -123,12 +128,12 @@ rule make_figures:
         "../envs/data.yaml"
     params:
         library=library_version("make_figures.py"),
-        gain_models=PREFERENCE_RUNS,  # in the order of each input and output below
-        variants=VARIANTS,
-        log_models=TRAINED_MODELS,
-        testset=list(TESTSETS)[0],
-        metric=MAIN_METRIC,
-        languages=LANGUAGES,
+        gain_models=wiring.preference_runs,  # in the order of each input and output below
+        variants=wiring.variants,
+        log_models=wiring.trained_models,
+        testset=list(wiring.testsets)[0],
+        metric=wiring.main_metric,
+        languages=wiring.languages,
     script:
         "../workflow_scripts/make_figures.py"
 
@@ -211,7 +216,7 @@ rule plot_seed_spread:
     params:
         library=library_version("plot_seed_spread.py"),
         score_seeds=rules.make_tables.params.score_seeds,
-        testset=list(TESTSETS)[0],
-        metric=MAIN_METRIC,
+        testset=list(wiring.testsets)[0],
+        metric=wiring.main_metric,
     script:
         "../workflow_scripts/plot_seed_spread.py"

@@ -1,11 +1,13 @@
 # Reward model: English-centric candidates scored against the reference (COMET/chrF/BLEURT), best-vs-worst
 # pairs, and trl's RewardTrainer on a sequence-classification head initialised from the SFT model.
 
+from eax.wiring import LOCAL_MODEL_FILES, PAIR_RULE_MEM_MB
+
 
 rule score_rm_candidates:
     input:
         candidates="results/{seed_dir}rm/candidates/direct/{pair}/{shard}.parquet",
-        metric_model=reference_metric_files(),
+        metric_model=wiring.reference_metric_files(),
     output:
         scores="results/{seed_dir}rm/scores/{pair}/{shard}.parquet",
     log:
@@ -21,8 +23,8 @@ rule score_rm_candidates:
     params:
         library=library_version("score_rm_candidates.py"),
         metric=config["reward_data"]["metric"],
-        comet_model=comet_checkpoint(config["reward_data"]["comet_model"]),
-        bleurt_checkpoint=bleurt_checkpoint(config["reward_data"]["bleurt_checkpoint"]),
+        comet_model=wiring.comet_checkpoint(config["reward_data"]["comet_model"]),
+        bleurt_checkpoint=wiring.bleurt_checkpoint(config["reward_data"]["bleurt_checkpoint"]),
         batch_size=config["reward_data"]["batch_size"],
     script:
         "../workflow_scripts/score_rm_candidates.py"
@@ -30,7 +32,7 @@ rule score_rm_candidates:
 
 rule make_rm_pairs:
     input:
-        scores=rm_score_files(),
+        scores=wiring.rm_score_files(),
     output:
         pairs="results/{seed_dir}rm/pairs.parquet",
         counts="results/{seed_dir}rm/pair_counts.csv",
@@ -45,12 +47,12 @@ rule make_rm_pairs:
         mem_mb=PAIR_RULE_MEM_MB,
     params:
         library=library_version("make_pairs.py"),
-        languages=LANGUAGES,
+        languages=wiring.languages,
         min_margin=config["reward_data"]["thresholds"][config["reward_data"]["metric"]]["min_margin"],
         min_winner_score=config["reward_data"]["thresholds"][config["reward_data"]["metric"]]["min_winner_score"],
         max_pairs_per_direction=config["reward_data"]["max_pairs_per_direction"],
         valid_score_range=config["reward_data"]["valid_score_range"],
-        seed=seeded_value(config["reward_data"]["seed"]),
+        seed=wiring.seeded_value(config["reward_data"]["seed"]),
     script:
         "../workflow_scripts/make_pairs.py"
 
@@ -58,7 +60,7 @@ rule make_rm_pairs:
 rule train_reward_model:
     input:
         pairs=rules.make_rm_pairs.output.pairs,
-        model=model_files("sft"),
+        model=wiring.model_files("sft"),
     output:
         model=expand("results/{{seed_dir}}models/rm/{file}", file=LOCAL_MODEL_FILES),
         log_history="results/{seed_dir}models/rm/trainer_log.jsonl",
@@ -76,7 +78,7 @@ rule train_reward_model:
         library=library_version("train_reward_model.py"),
         base=model_location,
         work_dir="results/{seed_dir}work/rm",
-        hyperparameters=seeded(
+        hyperparameters=wiring.seeded(
             {key: value for key, value in config["reward_model"].items() if key != "score_batch_size"}
         ),
         chat_template=config["model"]["chat_template"],

@@ -2,11 +2,13 @@
 # the direct prompt (and first: it gates the reward model); x2x with every configured sampler (EAxT and/or
 # direct prompt) in the same job, so the model loads once per shard.
 
+from eax.wiring import RM_SAMPLERS
+
 
 rule sample_rm_candidates:
     input:
         seeds="results/data/seed_shards/rm/{pair}/{shard}.parquet",
-        model=model_files("sft"),
+        model=wiring.model_files("sft"),
     output:
         candidates=expand("results/{{seed_dir}}rm/candidates/{sampler}/{{pair}}/{{shard}}.parquet", sampler=RM_SAMPLERS),
     log:
@@ -23,10 +25,10 @@ rule sample_rm_candidates:
         library=library_version("sample_candidates.py"),
         model=model_location,
         samplers=RM_SAMPLERS,
-        settings=seeded(RM_SAMPLING),
+        settings=wiring.seeded(wiring.rm_sampling),
         chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],
-        dtype=INFERENCE_DTYPE,
+        dtype=wiring.inference_dtype,
     script:
         "../workflow_scripts/sample_candidates.py"
 
@@ -34,10 +36,10 @@ rule sample_rm_candidates:
 rule sample_x2x_candidates:
     input:
         seeds="results/data/seed_shards/x2x/{pair}/{shard}.parquet",
-        model=model_files("sft"),
+        model=wiring.model_files("sft"),
     output:
         candidates=expand(
-            "results/{{seed_dir}}x2x/candidates/{sampler}/{{pair}}/{{shard}}.parquet", sampler=X2X_SAMPLERS
+            "results/{{seed_dir}}x2x/candidates/{sampler}/{{pair}}/{{shard}}.parquet", sampler=wiring.x2x_samplers
         ),
     log:
         "results/logs/{seed_dir}sample_x2x_candidates/{pair}/{shard}.log",
@@ -51,10 +53,10 @@ rule sample_x2x_candidates:
     params:
         library=library_version("sample_candidates.py"),
         model=model_location,
-        samplers=X2X_SAMPLERS,
-        settings=seeded(config["sampling"]),
+        samplers=wiring.x2x_samplers,
+        settings=wiring.seeded(config["sampling"]),
         chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],
-        dtype=INFERENCE_DTYPE,
+        dtype=wiring.inference_dtype,
     script:
         "../workflow_scripts/sample_candidates.py"

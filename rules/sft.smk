@@ -1,10 +1,12 @@
 # SFT stage: the English-centric instruction model every later stage starts from.
 
+from eax.wiring import LOCAL_MODEL_FILES
+
 
 rule train_sft:
     input:
         data="results/data/sft.parquet",
-        model=model_files("base"),
+        model=wiring.model_files("base"),
     output:
         model=expand("results/{{seed_dir}}models/sft/{file}", file=LOCAL_MODEL_FILES),
         log_history="results/{seed_dir}models/sft/trainer_log.jsonl",
@@ -22,7 +24,7 @@ rule train_sft:
         library=library_version("train_sft.py"),
         base=model_location,
         work_dir="results/{seed_dir}work/sft",
-        hyperparameters=seeded(config["sft"]),
+        hyperparameters=wiring.seeded(config["sft"]),
         chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],
         dtype=config["model"]["dtype"],

@@ -1,5 +1,8 @@
 # The embedded default: data, tokenizer, base LLM and COMET metric, all made here from seeded rules.
 
+from eax.languages import language
+from eax.wiring import LOCAL_MODEL_FILES, TOY_WORLD
+
 
 rule make_toy_world:
     output:
@@ -8,18 +11,18 @@ rule make_toy_world:
         monolingual=TOY_WORLD["monolingual"],
         devtest=expand(
             f"{TOY_WORLD['flores200']}/devtest/{{code}}.devtest",
-            code=[language(code).flores for code in LANGUAGES],
+            code=[language(code).flores for code in wiring.languages],
         ),
         lexicon=TOY_WORLD["lexicon"],
         published_system=expand(
             f"{TOY_WORLD['published_system']}/{{src}}2{{trg}}.txt",
             zip,
-            src=[s for s in LANGUAGES for t in LANGUAGES if s != t],
-            trg=[t for s in LANGUAGES for t in LANGUAGES if s != t],
+            src=[s for s in wiring.languages for t in wiring.languages if s != t],
+            trg=[t for s in wiring.languages for t in wiring.languages if s != t],
         ),
         alma_r=expand(
             f"{TOY_WORLD['alma_r']}/{{code}}-en/train-00000-of-00001.parquet",
-            code=X2X_LANGUAGES,
+            code=wiring.x2x_languages,
         ),
     log:
         "results/logs/make_toy_world.log",
@@ -29,8 +32,8 @@ rule make_toy_world:
         "../envs/data.yaml"
     params:
         library=library_version("make_toy_world.py"),
-        languages=LANGUAGES,
-        alma_r_configs=[f"{code}-en" for code in X2X_LANGUAGES],  # in the order of the alma_r output
+        languages=wiring.languages,
+        alma_r_configs=[f"{code}-en" for code in wiring.x2x_languages],  # in the order of the alma_r output
         alma_r_rows_per_language=config["toy_world"]["alma_r_rows_per_language"],
         seed=config["toy_world"]["seed"],
         lemma_count=config["toy_world"]["lemma_count"],
