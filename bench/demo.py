@@ -5,7 +5,7 @@ memory of Snakemake and all its jobs every 0.2 s, and prints the figures and the
 runs another config the same way: the real model offline (goal: < 30 min on 2 cores), the copy beside a link to
 the checkout's ../shared, as the checkout has it, and the hub offline:
 
-    .venv/bin/python bench/demo.py [--cores 2] [--keep]
+    .venv/bin/python bench/demo.py [--cores 2] [--keep] [--out bench/results/demo.md]
     .venv/bin/python -m eax.hub_cache && .venv/bin/python bench/demo.py \
         --configfile config/smollm2.yaml config/shared_data.yaml
 """
@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import psutil
+from machine import stamp
 
 ROOT = Path(__file__).resolve().parents[1]
 PARTS = ["Snakefile", "rules", "workflow_scripts", "config", "profiles", "envs", "report"]
@@ -42,6 +43,7 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the temporary run folder")
     parser.add_argument("--configfile", nargs="+", default=[], help="config files (relative to the checkout)")
+    parser.add_argument("--out", type=Path, help="also write the figures, with the machine, to this Markdown file")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="eax-demo-")) / "workflow"
     for part in PARTS:
@@ -60,8 +62,12 @@ def main() -> None:
             time.sleep(0.2)
     seconds = time.perf_counter() - start
     goals = "< 30 min" if args.configfile else "< 5 min, < 4 GiB"
-    print(f"exit status {process.returncode}; wall time {seconds:.0f} s ({seconds / 60:.1f} min) on {args.cores} cores;"
-          f" peak memory {peak / 2**30:.2f} GiB (goals: {goals})")
+    figures = (f"exit status {process.returncode}; wall time {seconds:.0f} s ({seconds / 60:.1f} min) on {args.cores} "
+               f"cores; peak memory {peak / 2**30:.2f} GiB (goals: {goals})")
+    print(figures)
+    if args.out and process.returncode == 0:
+        config = " ".join(args.configfile) or "the embedded default"
+        args.out.write_text(f"{stamp()}\n\n`bench/demo.py` on {config}: {figures}.\n")
     print(f"run folder: {workdir}" if args.keep else "")
     if not args.keep:
         shutil.rmtree(workdir.parent)

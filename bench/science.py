@@ -6,8 +6,9 @@ seed shifted by the seed (the world itself stays the one the demo builds), then 
 A kernel setting holds torch, oneDNN and MKL to one instruction set (`KERNELS`): floating-point order differs
 between vector widths, so a result that holds on one CPU's kernels alone is not counted as reproduced. On this
 stack (torch's CPU wheel, MKL BLAS) `ATEN_CPU_CAPABILITY` moves a training step's gradients; MKL's and oneDNN's
-settings are set too, for the CPUs where they act. `--out` writes the figures (claims.csv, main.csv, spread.md):
-the README and docs/science.md link them rather than copying their digits.
+settings are set too, for the CPUs where they act. `--out` writes the figures (main.csv, claims.csv, spread.md,
+claims.md) and `--include-in` puts the Markdown between the markers of the README and docs/science.md, so no
+page types a figure by hand.
 `--config` merges a config file over the default first (as `--configfile` would), to measure the science of a
 setting before it becomes the default. `--reuse` starts each seed from a copy of a run kept by `--keep` (one
 folder per seed, in the order of `--seeds`): with this checkout's code and config, Snakemake reruns only what
@@ -17,7 +18,7 @@ too; `x_source`: EAxE reads the x source instead of the English reference) and s
 
     .venv/bin/python bench/science.py [--seeds 0 1 2] [--kernels native avx2] [--config overlay.yaml] [--cores 2]
                                       [--mutation swap x_source] [--keep] [--reuse KEPT_SEED0 KEPT_SEED1 KEPT_SEED2]
-                                      [--out bench/results/science]
+                                      [--out bench/results/science --include-in README.md docs/science.md]
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 import yaml
+from machine import stamp
 
 from eax.config import CONFIG_DIR, load_config, margin_name
 from eax.science import CLAIMS, Outcomes, measure_all, pair_wiring_errors, scorer_wiring_errors
@@ -161,30 +163,57 @@ def main_table(labels: list[str], outcomes: list[Outcomes]) -> pd.DataFrame:
                          for model in SPREAD_MODELS for group in SPREAD_GROUPS])
 
 
-def spread_markdown(main: pd.DataFrame, claims: pd.DataFrame) -> str:
-    """The range a newcomer's demo lands in: chrF mean [min, max] per model and group over every run, then how
-    many runs each claim holds on."""
+def spread_markdown(main: pd.DataFrame) -> str:
+    """The range a newcomer's demo lands in: chrF mean [min, max] per model and group over every run."""
     stats = main.groupby(["model", "group"], sort=False)["chrf"].agg(["mean", "min", "max"])
-    lines = ["| model | " + " | ".join(f"{group} chrF" for group in SPREAD_GROUPS) + " |",
+    runs = main["run"].unique()
+    lines = [f"chrF over {len(runs)} runs ({', '.join(runs)}): mean [min, max].", "",
+             "| model | " + " | ".join(f"{group} chrF" for group in SPREAD_GROUPS) + " |",
              "|---|" + "---:|" * len(SPREAD_GROUPS)]
     for model in SPREAD_MODELS:
         cells = [f"{stats.loc[(model, g), 'mean']:.1f} [{stats.loc[(model, g), 'min']:.1f}, "
                  f"{stats.loc[(model, g), 'max']:.1f}]" for g in SPREAD_GROUPS]
         lines.append(f"| {model} | " + " | ".join(cells) + " |")
-    lines += ["", "| claim | threshold | mean | range | holds on |", "|---|---:|---:|---|---:|"]
-    for row in claims.itertuples():
-        lines.append(f"| {row.claim} | {row.threshold:g} | {row.mean:.2f} | [{row.min:.2f}, {row.max:.2f}] | "
-                     f"{row.holds} runs |")
-    runs = main["run"].unique()
-    return "\n".join([f"Over {len(runs)} runs ({', '.join(runs)}): mean [min, max].", "", *lines, ""])
+    return "\n".join(lines) + "\n"
 
 
-def write_figures(out: Path, main: pd.DataFrame, claims: pd.DataFrame) -> None:
+def claims_markdown(claims: pd.DataFrame) -> str:
+    """Each claim's threshold, mean, range and on how many runs it holds."""
+    lines = ["| claim | threshold | mean | range | holds on |", "|---|---:|---:|---|---:|"]
+    lines += [f"| {row.claim} | {row.threshold:g} | {row.mean:.2f} | [{row.min:.2f}, {row.max:.2f}] | "
+              f"{row.holds} runs |" for row in claims.itertuples()]
+    return "\n".join(lines) + "\n"
+
+
+def write_figures(out: Path, main: pd.DataFrame, claims: pd.DataFrame, include_in: list[Path]) -> None:
+    """The per-run figures as CSV, the spread and the claims as Markdown (headed by the machine that made them);
+    each of `include_in` gets them between its markers, so no page retypes a digit."""
     out.mkdir(parents=True, exist_ok=True)
     main.to_csv(out / "main.csv", index=False, float_format="%.2f")
     claims.to_csv(out / "claims.csv", index=False, float_format="%.2f")
-    (out / "spread.md").write_text(spread_markdown(main, claims))
-    print(f"wrote {out}/main.csv, claims.csv, spread.md")
+    blocks = {"spread": f"{stamp()}\n\n{spread_markdown(main)}", "claims": f"{stamp()}\n\n{claims_markdown(claims)}"}
+    for name, block in blocks.items():
+        (out / f"{name}.md").write_text(block)
+    print(f"wrote {out}/main.csv, claims.csv, spread.md, claims.md")
+    for path in include_in:
+        text = path.read_text()
+        for name, block in blocks.items():
+            text = with_block(text, name, block)
+        path.write_text(text)
+        print(f"updated {path}")
+
+
+def markers(name: str) -> tuple[str, str]:
+    return f"<!-- bench/science.py writes this {name} -->", f"<!-- end of {name} -->"
+
+
+def with_block(text: str, name: str, block: str) -> str:
+    """`text` with what lies between the `name` markers replaced by `block` (unchanged without the markers)."""
+    start, end = markers(name)
+    if start not in text:
+        return text
+    head, rest = text.split(start, 1)
+    return f"{head}{start}\n{block}{end}{rest.split(end, 1)[1]}"
 
 
 def main() -> None:
@@ -197,6 +226,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep each run's folder (its results/, for a look)")
     parser.add_argument("--reuse", type=Path, nargs="+", help="kept run folders to start from, one per seed")
     parser.add_argument("--out", type=Path, help="write claims.csv, main.csv and spread.md to this folder")
+    parser.add_argument("--include-in", type=Path, nargs="*", default=[],
+                        help="with --out: files whose spread/claims markers get the new tables (README.md ...)")
     args = parser.parse_args()
     if args.reuse and (len(args.reuse) != len(args.seeds) or len(args.kernels) > 1):
         parser.error(f"--reuse takes one kept folder per seed, on one kernel setting: {len(args.seeds)} seeds, "
@@ -212,7 +243,7 @@ def main() -> None:
     first = runs[0][0]
     print(f"wiring checks ({labels[0]}): {wiring_errors(first / 'results') or 'all pass'}")
     if args.out:
-        write_figures(args.out, main_table(labels, outcomes), claims)
+        write_figures(args.out, main_table(labels, outcomes), claims, args.include_in)
     for mutation in args.mutation:
         measures, errors = mutated_run(first, mutation, args.cores, grid[0][1])
         failed = [claim.name for claim in CLAIMS if measures[claim.name] < claim.threshold]

@@ -7,7 +7,6 @@ from argparse import Namespace
 
 import pandas as pd
 import pytest
-import yaml
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -106,25 +105,23 @@ def test_the_science_spread_gives_each_model_and_group_its_mean_and_range():
                              for model in science.SPREAD_MODELS]).set_index("model")
         return Outcomes(main, pd.DataFrame())
 
-    main = science.main_table(["a", "b"], [outcome(0.0), outcome(3.0)])
-    claims = pd.DataFrame([{"claim": "c", "threshold": 2.0, "mean": 1.5, "min": -1.0, "max": 4.0, "holds": "1/2"}])
-    text = science.spread_markdown(main, claims)
+    text = science.spread_markdown(science.main_table(["a", "b"], [outcome(0.0), outcome(3.0)]))
     assert "| sft | 41.5 [40.0, 43.0] | 42.5 [41.0, 44.0] | 43.5 [42.0, 45.0] |" in text
-    assert "| c | 2 | 1.50 | [-1.00, 4.00] | 1/2 runs |" in text and text.startswith("Over 2 runs (a, b)")
+    assert text.startswith("chrF over 2 runs (a, b)")
+    claims = pd.DataFrame([{"claim": "c", "threshold": 2.0, "mean": 1.5, "min": -1.0, "max": 4.0, "holds": "1/2"}])
+    assert "| c | 2 | 1.50 | [-1.00, 4.00] | 1/2 runs |" in science.claims_markdown(claims)
 
 
-def test_a_reused_science_run_must_be_the_same_seeds_and_brings_its_results_and_record(tmp_path):
-    """bench/science.py --reuse: a kept run of another seed would mix two training runs in one row of claims."""
+def test_the_spread_replaces_only_the_block_between_a_page_s_markers():
     import science
 
-    kept = tmp_path / "kept"
-    (kept / "config").mkdir(parents=True)
-    (kept / "config" / "config.yaml").write_text(yaml.safe_dump(science.shifted_config(1, None)))
-    for path in ("results/models/sft/config.json", ".snakemake/metadata/abc", ".snakemake/locks/0.input.lock"):
-        (kept / path).parent.mkdir(parents=True, exist_ok=True)
-        (kept / path).write_text("x")
-    with pytest.raises(SystemExit, match="was run with sft.seed 43, not this seed's 44"):
-        science.copy_kept_run(kept, tmp_path / "other", science.shifted_config(2, None))
-    science.copy_kept_run(kept, tmp_path / "same", science.shifted_config(1, None))
-    copied = {str(path.relative_to(tmp_path / "same")) for path in (tmp_path / "same").rglob("*") if path.is_file()}
-    assert copied == {"results/models/sft/config.json", ".snakemake/metadata/abc"}
+    start, end = science.markers("spread")
+    text = f"# Title\n{start}\nold table\n{end}\nafter\n"
+    assert science.with_block(text, "spread", "new table\n") == f"# Title\n{start}\nnew table\n{end}\nafter\n"
+    assert science.with_block(text, "claims", "x") == text
+
+
+def test_the_bench_names_the_machine_it_measured_on():
+    import machine
+
+    assert "cores" in machine.describe() and "torch 2.13.0" in machine.describe()
