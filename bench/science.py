@@ -37,13 +37,13 @@ import pandas as pd
 import yaml
 from machine import stamp
 
-from eax.config import CONFIG_DIR, load_config, margin_name
+from eax.config import CONFIG_DIR, TRAINER_SECTIONS, load_config, margin_name
 from eax.science import CLAIMS, Outcomes, measure_all, pair_wiring_errors, scorer_wiring_errors
 
 ROOT = Path(__file__).resolve().parents[1]
 
 PARTS = ["Snakefile", "rules", "workflow_scripts", "config", "profiles", "envs", "report"]
-SEEDED = ["sft", "reward_model", "sampling", *(f"preference.{method}" for method in ("dpo", "orpo", "simpo", "cpo"))]
+SEEDED = ["training", "sampling"]  # every trainer's seed is the shared one unless its section sets its own
 # (file, original text, planted bug, the rule that must rerun)
 MUTATIONS = {
     "swap": ("workflow_scripts/eax/pairs.py",
@@ -66,7 +66,7 @@ SPREAD_GROUPS = ["en2x", "x2en", "x2x"]
 
 def shifted_config(seed: int, overlay: str | None) -> dict:
     config = load_config(overlay or CONFIG_DIR / "config.yaml")
-    for path in SEEDED:
+    for path in SEEDED + [section for section in TRAINER_SECTIONS if "seed" in seeded_section(config, section)]:
         seeded_section(config, path)["seed"] += seed
     return config
 

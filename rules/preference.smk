@@ -53,7 +53,7 @@ rule train_preference:
         library=library_version("train_preference.py"),
         base=model_location,
         work_dir="results/{seed_dir}work/{method}-{data}",
-        hyperparameters=lambda wildcards: wiring.seeded(config["preference"][wildcards.method])(wildcards),
+        hyperparameters=lambda wildcards: wiring.seeded(wiring.trainer(f"preference.{wildcards.method}"))(wildcards),
         chat_template=config["model"]["chat_template"],
         prompt_style=lambda wildcards: prompt_style(wildcards.data),
         prompt_seed=config["data"]["prompt_seed"],

@@ -79,7 +79,7 @@ rule train_reward_model:
         base=model_location,
         work_dir="results/{seed_dir}work/rm",
         hyperparameters=wiring.seeded(
-            {key: value for key, value in config["reward_model"].items() if key != "score_batch_size"}
+            {key: value for key, value in wiring.trainer("reward_model").items() if key != "score_batch_size"}
         ),
         chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],

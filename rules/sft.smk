@@ -24,7 +24,7 @@ rule train_sft:
         library=library_version("train_sft.py"),
         base=model_location,
         work_dir="results/{seed_dir}work/sft",
-        hyperparameters=wiring.seeded(config["sft"]),
+        hyperparameters=wiring.seeded(wiring.trainer("sft")),
         chat_template=config["model"]["chat_template"],
         trust_remote_code=config["model"]["trust_remote_code"],
         dtype=config["model"]["dtype"],

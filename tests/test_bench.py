@@ -7,6 +7,7 @@ from argparse import Namespace
 
 import pandas as pd
 import pytest
+import yaml
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -125,3 +126,21 @@ def test_the_bench_names_the_machine_it_measured_on():
     import machine
 
     assert "cores" in machine.describe() and "torch 2.13.0" in machine.describe()
+
+
+def test_a_reused_science_run_must_be_the_same_seeds_and_brings_its_results_and_record(tmp_path):
+    """bench/science.py --reuse: a kept run of another seed would mix two training runs in one row of claims."""
+    import science
+
+    kept = tmp_path / "kept"
+    (kept / "config").mkdir(parents=True)
+    (kept / "config" / "config.yaml").write_text(yaml.safe_dump(science.shifted_config(1, None)))
+    for path in ("results/models/sft/config.json", ".snakemake/metadata/abc", ".snakemake/locks/0.input.lock"):
+        (kept / path).parent.mkdir(parents=True, exist_ok=True)
+        (kept / path).write_text("x")
+    with pytest.raises(SystemExit, match="was run with training.seed 43, not this seed's 44"):
+        science.copy_kept_run(kept, tmp_path / "other", science.shifted_config(2, None))
+    science.copy_kept_run(kept, tmp_path / "same", science.shifted_config(1, None))
+    copied = {str(path.relative_to(tmp_path / "same")) for path in (tmp_path / "same").rglob("*") if path.is_file()}
+    assert copied == {"results/models/sft/config.json", ".snakemake/metadata/abc"}
+

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from eax.config import config_errors, evaluation_directions, load_config
+from eax.config import TRAINER_SECTIONS, config_errors, evaluation_directions, load_config, trainer_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = yaml.safe_load((ROOT / "config" / "schema.yaml").read_text())
@@ -87,6 +87,10 @@ RECIPE = {
 
 
 def value_at(config: dict, dotted: str):
+    """The value a run reads: a trainer's key through its merged settings (`training` with its section over it)."""
+    section = next((name for name in TRAINER_SECTIONS if dotted.startswith(f"{name}.")), None)
+    if section:
+        config, dotted = trainer_settings(config, section), dotted.removeprefix(f"{section}.")
     for key in dotted.split("."):
         config = config[key]
     return config
@@ -116,7 +120,9 @@ def test_the_paper_config_states_only_what_differs_from_the_defaults():
     ("sft.method", "qlora", "config key `sft.method`: 'qlora' is not one of"),
     ("sft.bogus", 1, "config key `sft`: unknown key(s) ('bogus' was unexpected)"),
     ("data.shards_per_pair", 0, "config key `data.shards_per_pair`"),
-    ("sft.lora", KeyError, "config key `sft`: 'lora' is a required property"),
+    ("training.lora", KeyError, "config key `training`: 'lora' is a required property"),
+    ("training.lora.r", KeyError, "config key `training.lora`: 'r' is a required property"),
+    ("preference.dpo.beta", KeyError, "config key `preference.dpo`: 'beta' is a required property"),
     ("languages", ["en", "xx"], "config key `languages`: unknown language code 'xx'"),
     ("languages", ["qaa", "qab"], "must contain the pivot language 'en'"),
     ("languages", ["en", "de"], "'de' is not a toy-world language"),

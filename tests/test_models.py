@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 
+from eax.config import load_config, trainer_settings
 from eax.sft import copy_rows, instruction_rows, template_and_count, train_sft, within_length
 from eax.tiny_models import build_causal_lm, build_comet, save_model, train_chat_tokenizer
 from eax.toy_world import ToyWorld, make_corpus
@@ -14,7 +14,8 @@ from eax.toy_world import ToyWorld, make_corpus
 pytestmark = pytest.mark.slow  # trains real tiny models
 
 ROOT = Path(__file__).resolve().parents[1]
-SFT_SETTINGS = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["sft"]
+DEFAULT_CONFIG = load_config(ROOT / "config" / "config.yaml")
+SFT_SETTINGS = trainer_settings(DEFAULT_CONFIG, "sft")
 
 
 @pytest.fixture(scope="module")
@@ -241,7 +242,7 @@ def test_preference_methods_train_and_log_accuracy(method, corpus, tiny_model, t
     rows = corpus[corpus["src_lang"] == "en"].head(8)
     pairs = pd.DataFrame({"src_lang": "en", "trg_lang": rows["trg_lang"], "src_text": rows["src_text"],
                           "chosen": rows["trg_text"], "rejected": rows["src_text"]})
-    settings = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["preference"][method]
+    settings = trainer_settings(DEFAULT_CONFIG, f"preference.{method}")
     settings = {**settings, "epochs": 1, "per_device_batch_size": 4, "logging_steps": 1}
     trainer, _ = train_preference(method, str(tiny_model), pairs, settings, tmp_path, "diverse", 114514, "chatml",
                                   False)
@@ -265,7 +266,7 @@ def test_a_trl_loss_variant_is_a_config_line(corpus, tiny_model, tmp_path):
     rows = corpus[corpus["src_lang"] == "en"].head(8)
     pairs = pd.DataFrame({"src_lang": "en", "trg_lang": rows["trg_lang"], "src_text": rows["src_text"],
                           "chosen": rows["trg_text"], "rejected": rows["src_text"]})
-    settings = {**yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["preference"]["dpo"], "epochs": 1,
+    settings = {**trainer_settings(DEFAULT_CONFIG, "preference.dpo"), "epochs": 1,
                 "per_device_batch_size": 4, "logging_steps": 1}
     variants = {"sigmoid": settings, "ipo": {**settings, "trl": {"loss_type": ["ipo", "sft"]}}}
     first_losses = {}
@@ -287,7 +288,7 @@ def test_reward_model_training_is_reproducible(corpus, tiny_model, tmp_path):
     rows = corpus[corpus["src_lang"] == "en"].head(8)
     pairs = pd.DataFrame({"src_lang": "en", "trg_lang": rows["trg_lang"], "src_text": rows["src_text"],
                           "chosen": rows["trg_text"], "rejected": rows["src_text"]})
-    settings = {**yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["reward_model"], "epochs": 1,
+    settings = {**trainer_settings(DEFAULT_CONFIG, "reward_model"), "epochs": 1,
                 "per_device_batch_size": 4}
     weights = []
     for run in ("first", "second"):
@@ -373,7 +374,7 @@ def test_a_bos_adding_tokenizer_gives_the_reward_model_the_same_tokens_in_traini
     bos_adding.save_pretrained(folder)
     assert AutoTokenizer.from_pretrained(folder)("Hello")["input_ids"][0] == bos_adding.bos_token_id  # as shipped
     pairs = rm_pairs(corpus)
-    settings = {**yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["reward_model"], "epochs": 1,
+    settings = {**trainer_settings(DEFAULT_CONFIG, "reward_model"), "epochs": 1,
                 "per_device_batch_size": 4, "eval_fraction": 0.0}
     trainer, tokenizer = train_reward_model(str(folder), pairs, settings, tmp_path / "work", "chatml", False)
     prompts = [eval_prompt(*row) for row in zip(pairs["src_lang"], pairs["trg_lang"], pairs["src_text"])]
@@ -391,7 +392,7 @@ def test_a_model_saved_in_shards_loads_in_the_next_stage(corpus, tiny_model, tmp
     from eax.scoring import load_reward_model
     from eax.training import save_trained
 
-    settings = {**yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["reward_model"], "epochs": 1,
+    settings = {**trainer_settings(DEFAULT_CONFIG, "reward_model"), "epochs": 1,
                 "per_device_batch_size": 4, "eval_fraction": 0.0}
     trainer, tokenizer = train_reward_model(str(tiny_model), rm_pairs(corpus), settings, tmp_path / "work", "chatml",
                                             False)

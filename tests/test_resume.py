@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 from conftest import ROOT
 from safetensors.torch import load_file
 
+from eax.config import load_config, trainer_settings
 from eax.sft import instruction_rows, template_and_count
 from eax.tiny_models import build_causal_lm, save_model, train_chat_tokenizer
 from eax.toy_world import ToyWorld, make_corpus
@@ -40,7 +40,7 @@ def sft_job(tmp_path_factory):
     save_model(model, tokenizer, root / "base")
     rows = template_and_count(instruction_rows(corpus, seed=1), AutoTokenizer.from_pretrained(root / "base"))
     rows.to_parquet(root / "sft.parquet")
-    hp = {**yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["sft"], "epochs": 4,
+    hp = {**trainer_settings(load_config(ROOT / "config" / "config.yaml"), "sft"), "epochs": 4,
           "per_device_batch_size": 4, "save_steps": SAVE_STEPS, "logging_steps": 1}
     return root, {"base": str(root / "base"), "data_path": str(root / "sft.parquet"), "hp": hp,
                   "chat_template": "chatml", "trust_remote_code": False}

@@ -157,7 +157,7 @@ def _preference_errors(config: dict) -> list[str]:
         if run["data"] != "alma_r" and run["data"] not in variants:
             errors.append(f"config key `preference.runs.{index}.data`: {run['data']!r} is not a variant of "
                           f"x2x.samplers x x2x.scorers ({', '.join(sorted(variants))})")
-    cpo = config["preference"]["cpo"]
+    cpo = trainer_settings(config, "preference.cpo")
     if cpo["max_prompt_length"] is not None and cpo["max_prompt_length"] >= cpo["max_length"]:
         errors.append("config key `preference.cpo.max_prompt_length`: must be below preference.cpo.max_length")
     for name in config["alma_r"]["configs"]:
@@ -172,25 +172,24 @@ def _preference_errors(config: dict) -> list[str]:
 
 
 def _trl_field_errors(config: dict) -> list[str]:
-    """Each trainer's `trl` mapping names fields of its trl config class (trl is imported only when one is set)."""
-    sections = {"sft": ("trl", "SFTConfig"), "reward_model": ("trl", "RewardConfig")}
-    given = {key: config[key]["trl"] for key in sections if config[key].get("trl")}
-    given |= {f"preference.{method}": config["preference"][method]["trl"] for method in config["preference"]
-              if method != "runs" and config["preference"][method].get("trl")}
+    """Each trainer's `trl` mapping (its own over the shared one) names fields of its trl config class (trl is
+    imported only when one is set)."""
+    given = {section: trl for section in TRAINER_SECTIONS if (trl := trainer_settings(config, section).get("trl"))}
     if not given:
         return []
-    import importlib
-
     from eax.preference import METHODS
     from eax.training import unknown_fields
 
     errors = []
-    for key, fields in given.items():
-        method = key.removeprefix("preference.")
-        config_class = (METHODS[method].classes()[1] if key.startswith("preference.")
-                        else getattr(importlib.import_module(sections[key][0]), sections[key][1]))
+    for section, fields in given.items():
+        if section.startswith("preference."):
+            config_class = METHODS[section.removeprefix("preference.")].classes()[1]
+        else:
+            import trl
+
+            config_class = trl.SFTConfig if section == "sft" else trl.RewardConfig
         if unknown := unknown_fields(config_class, fields):
-            errors.append(f"config key `{key}.trl`: {', '.join(unknown)} is not a field of trl's "
+            errors.append(f"config key `{section}.trl`: {', '.join(unknown)} is not a field of trl's "
                           f"{config_class.__name__}")
     return errors
 
@@ -347,6 +346,23 @@ def read_yaml(path: str | Path) -> object:
         return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
+TRAINER_SECTIONS = ("sft", "reward_model", "preference.dpo", "preference.orpo", "preference.simpo", "preference.cpo")
+
+
+def trainer_settings(config: dict, section: str) -> dict:
+    """A trainer's settings (`section`: sft, reward_model or preference.<method>): the shared `training` block
+    with the section merged over it key by key; a mapping (`lora`, `trl`) merges one level down, so a section's
+    `lora: {target_modules: [down_proj]}` keeps the shared rank and alpha."""
+    own = config
+    for key in section.split("."):
+        own = own[key]
+    merged = {key: dict(value) if isinstance(value, dict) else value for key, value in config["training"].items()}
+    for key, value in own.items():
+        nested = isinstance(value, dict) and isinstance(merged.get(key), dict)
+        merged[key] = {**merged[key], **value} if nested else value
+    return merged
+
+
 def load_config(path: str | Path) -> dict:
     """A config file as the workflow sees it: merged over config/config.yaml (the defaults) by Snakemake's own
     merge, key by key through mappings, a list replacing the default's list whole."""
@@ -412,6 +428,9 @@ def reference_rows(schema: dict, defaults: dict) -> list[tuple[str, str, str, st
     rows = []
 
     def walk(node: dict, key: str, default: object) -> None:
+        # a trainer's section lists its own keys and those it sets; `training` lists every shared one
+        over_training = key != "training" and {"$ref": "#/$defs/training"} in node.get("allOf", [])
+        own = set(node.get("properties", {})) | (set(default) if isinstance(default, dict) else set())
         node = resolved(node)
         if key:
             shown = "" if node.get("properties") else _shown(default)  # an object's keys have rows of their own
@@ -419,10 +438,12 @@ def reference_rows(schema: dict, defaults: dict) -> list[tuple[str, str, str, st
         items = node.get("items")
         if node.get("type") == "array" and isinstance(items, dict) and resolved(items).get("properties"):
             walk_properties(resolved(items), f"{key}[]", _ABSENT)
-        walk_properties(node, key, default)
+        walk_properties(node, key, default, own if over_training else None)
 
-    def walk_properties(node: dict, key: str, default: object) -> None:
+    def walk_properties(node: dict, key: str, default: object, only: set[str] | None = None) -> None:
         for name, child in node.get("properties", {}).items():
+            if only is not None and name not in only:
+                continue
             value = default.get(name, _ABSENT) if isinstance(default, dict) else _ABSENT
             walk(child, f"{key}.{name}" if key else name, value)
 

@@ -10,7 +10,16 @@ from functools import cached_property
 from itertools import product
 from pathlib import Path
 
-from eax.config import NTREX128, TOY, evaluated_models, margin_name, preference_run_names, system_pairs, testset_pairs
+from eax.config import (
+    NTREX128,
+    TOY,
+    evaluated_models,
+    margin_name,
+    preference_run_names,
+    system_pairs,
+    testset_pairs,
+    trainer_settings,
+)
 from eax.corpus import shard_name
 from eax.languages import PIVOT, en_centric_directions, pair_name, split_pair_name, x2x_directions
 from eax.locations import is_hub_id
@@ -280,6 +289,11 @@ class Wiring:
     def covered_directions(self, testset: str, name: str) -> list[str]:
         """The pair names a system has outputs for on a test set: a published system's own, else the test set's."""
         return self.system_directions.get(name, self.testset_directions[testset])
+
+    def trainer(self, section: str) -> dict:
+        """A trainer's settings: `training` with its section (sft, reward_model, preference.<method>) over it, in
+        key order, so a reordered config file changes no rule's params."""
+        return dict(sorted(trainer_settings(self.config, section).items()))
 
     def seeded(self, settings: dict):
         """Params function: `settings` with their `seed` moved by the wildcard's training seed (config `seeds`)."""
