@@ -46,6 +46,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="also write the figures, with the machine, to this Markdown file")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="eax-demo-")) / "workflow"
+    workdir.mkdir()
     for part in PARTS:
         (shutil.copytree if (ROOT / part).is_dir() else shutil.copy2)(ROOT / part, workdir / part)
     if (ROOT.parent / "shared").is_dir():
