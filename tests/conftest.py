@@ -69,6 +69,7 @@ def write_config(workdir: Path, name: str, edit, overlay: Path | None = None) ->
 SLOW_FIXTURES = {"finished_demo", "finished_smoke", "workflow_copy", "slurm_cluster"}  # they run Snakemake or a cluster
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items) -> None:
     """Mark `slow` every test that uses a fixture which runs the workflow or a cluster (a module that trains or
     runs Snakemake throughout says so itself: `pytestmark = pytest.mark.slow`); `make test-fast`

@@ -70,17 +70,20 @@ RECIPE = {
     "x2x.min_margin": 10.0, "x2x.seed": 114514,
     **{f"{stage}.{key}": value for stage in ["sft", "reward_model", "preference.dpo", "preference.orpo",
                                              "preference.simpo"]
-       for key, value in {"method": "full", "epochs": 1, "lr_scheduler": "cosine", "warmup_ratio": 0.1,
+       for key, value in {"method": "full", "num_train_epochs": 1, "lr_scheduler_type": "cosine", "warmup_ratio": 0.1,
                           "bf16": True, "gradient_checkpointing": True, "max_length": 2048}.items()},
-    "sft.learning_rate": 7e-6, "sft.per_device_batch_size": 8,
-    "reward_model.learning_rate": 4e-6, "reward_model.per_device_batch_size": 4, "reward_model.eval_fraction": 0.04,
+    "sft.learning_rate": 7e-6, "sft.per_device_train_batch_size": 8,
+    "reward_model.learning_rate": 4e-6, "reward_model.per_device_train_batch_size": 4,
+    "reward_model.eval_fraction": 0.04,
     **{f"preference.{method}.{key}": value for method in ["dpo", "orpo", "simpo"]
-       for key, value in {"learning_rate": 2e-7, "per_device_batch_size": 4, "beta": 0.4, "pref_ftx": 2.0}.items()},
+       for key, value in {"learning_rate": 2e-7, "per_device_train_batch_size": 4, "beta": 0.4,
+                          "pref_ftx": 2.0}.items()},
     "preference.simpo.simpo_gamma": 0.5,
-    "preference.cpo.method": "lora", "preference.cpo.lora.r": 16, "preference.cpo.lora.alpha": 32,
-    "preference.cpo.lora.dropout": 0.05, "preference.cpo.lora.target_modules": ["down_proj"],
-    "preference.cpo.beta": 0.1, "preference.cpo.learning_rate": 1e-4, "preference.cpo.lr_scheduler": "inverse_sqrt",
-    "preference.cpo.warmup_ratio": 0.01, "preference.cpo.weight_decay": 0.01, "preference.cpo.per_device_batch_size": 2,
+    "preference.cpo.method": "lora", "preference.cpo.lora.r": 16, "preference.cpo.lora.lora_alpha": 32,
+    "preference.cpo.lora.lora_dropout": 0.05, "preference.cpo.lora.target_modules": ["down_proj"],
+    "preference.cpo.beta": 0.1, "preference.cpo.learning_rate": 1e-4,
+    "preference.cpo.lr_scheduler_type": "inverse_sqrt", "preference.cpo.warmup_ratio": 0.01,
+    "preference.cpo.weight_decay": 0.01, "preference.cpo.per_device_train_batch_size": 2,
     "preference.cpo.max_prompt_length": 256, "preference.cpo.max_length": 512, "preference.cpo.seed": 42,
     "preference.cpo.gradient_checkpointing": False,  # ALMA-R's cpo_ft.sh does not ask for it
 }
@@ -116,7 +119,7 @@ def test_the_paper_config_states_only_what_differs_from_the_defaults():
 @pytest.mark.parametrize("path, value, message", [
     ("sft.learning_rate", "abc", "config key `sft.learning_rate`: 'abc' is not of type 'number'"),
     ("sft.learning_rate", "3e-3", "YAML reads 3e-3 as text"),
-    ("sft.epochs", -1, "config key `sft.epochs`: -1 is less than or equal to the minimum of 0"),
+    ("sft.num_train_epochs", -1, "config key `sft.num_train_epochs`: -1 is less than or equal to the minimum of 0"),
     ("sft.method", "qlora", "config key `sft.method`: 'qlora' is not one of"),
     ("sft.bogus", 1, "config key `sft`: unknown key(s) ('bogus' was unexpected)"),
     ("data.shards_per_pair", 0, "config key `data.shards_per_pair`"),

@@ -70,8 +70,8 @@ def test_sft_trains_and_changes_the_weights(method, corpus, tiny_model, tmp_path
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     rows = template_and_count(instruction_rows(corpus.head(16), seed=1), AutoTokenizer.from_pretrained(tiny_model))
-    settings = {**SFT_SETTINGS, "method": method, "epochs": 1, "per_device_batch_size": 8, "save_steps": 100,
-                "logging_steps": 1}
+    settings = {**SFT_SETTINGS, "method": method, "num_train_epochs": 1, "per_device_train_batch_size": 8,
+                "save_steps": 100, "logging_steps": 1}
     trainer, _ = train_sft(str(tiny_model), rows, settings, tmp_path / "work", "chatml", trust_remote_code=False)
     assert trainer.state.global_step == 2
     assert any("loss" in entry for entry in trainer.state.log_history)
@@ -90,7 +90,7 @@ def test_gradient_checkpointing_saves_memory_not_results(corpus, tiny_model, tmp
     rows = template_and_count(instruction_rows(corpus.head(16), seed=1), AutoTokenizer.from_pretrained(tiny_model))
     weights = {}
     for checkpointing in (True, False):
-        settings = {**SFT_SETTINGS, "epochs": 1, "per_device_batch_size": 8, "save_steps": 100,
+        settings = {**SFT_SETTINGS, "num_train_epochs": 1, "per_device_train_batch_size": 8, "save_steps": 100,
                     "gradient_checkpointing": checkpointing}
         trainer, _ = train_sft(str(tiny_model), rows, settings, tmp_path / str(checkpointing), "chatml", False)
         assert trainer.args.gradient_checkpointing is checkpointing
@@ -243,7 +243,7 @@ def test_preference_methods_train_and_log_accuracy(method, corpus, tiny_model, t
     pairs = pd.DataFrame({"src_lang": "en", "trg_lang": rows["trg_lang"], "src_text": rows["src_text"],
                           "chosen": rows["trg_text"], "rejected": rows["src_text"]})
     settings = trainer_settings(DEFAULT_CONFIG, f"preference.{method}")
-    settings = {**settings, "epochs": 1, "per_device_batch_size": 4, "logging_steps": 1}
+    settings = {**settings, "num_train_epochs": 1, "per_device_train_batch_size": 4, "logging_steps": 1}
     trainer, _ = train_preference(method, str(tiny_model), pairs, settings, tmp_path, "diverse", 114514, "chatml",
                                   False)
     assert trainer.state.global_step == 2
@@ -266,8 +266,8 @@ def test_a_trl_loss_variant_is_a_config_line(corpus, tiny_model, tmp_path):
     rows = corpus[corpus["src_lang"] == "en"].head(8)
     pairs = pd.DataFrame({"src_lang": "en", "trg_lang": rows["trg_lang"], "src_text": rows["src_text"],
                           "chosen": rows["trg_text"], "rejected": rows["src_text"]})
-    settings = {**trainer_settings(DEFAULT_CONFIG, "preference.dpo"), "epochs": 1,
-                "per_device_batch_size": 4, "logging_steps": 1}
+    settings = {**trainer_settings(DEFAULT_CONFIG, "preference.dpo"), "num_train_epochs": 1,
+                "per_device_train_batch_size": 4, "logging_steps": 1}
     variants = {"sigmoid": settings, "ipo": {**settings, "trl": {"loss_type": ["ipo", "sft"]}}}
     first_losses = {}
     for name, hp in variants.items():
@@ -288,8 +288,8 @@ def test_reward_model_training_is_reproducible(corpus, tiny_model, tmp_path):
     rows = corpus[corpus["src_lang"] == "en"].head(8)
     pairs = pd.DataFrame({"src_lang": "en", "trg_lang": rows["trg_lang"], "src_text": rows["src_text"],
                           "chosen": rows["trg_text"], "rejected": rows["src_text"]})
-    settings = {**trainer_settings(DEFAULT_CONFIG, "reward_model"), "epochs": 1,
-                "per_device_batch_size": 4}
+    settings = {**trainer_settings(DEFAULT_CONFIG, "reward_model"), "num_train_epochs": 1,
+                "per_device_train_batch_size": 4}
     weights = []
     for run in ("first", "second"):
         torch.rand(7)  # whatever ran before in the process must not matter
@@ -374,8 +374,8 @@ def test_a_bos_adding_tokenizer_gives_the_reward_model_the_same_tokens_in_traini
     bos_adding.save_pretrained(folder)
     assert AutoTokenizer.from_pretrained(folder)("Hello")["input_ids"][0] == bos_adding.bos_token_id  # as shipped
     pairs = rm_pairs(corpus)
-    settings = {**trainer_settings(DEFAULT_CONFIG, "reward_model"), "epochs": 1,
-                "per_device_batch_size": 4, "eval_fraction": 0.0}
+    settings = {**trainer_settings(DEFAULT_CONFIG, "reward_model"), "num_train_epochs": 1,
+                "per_device_train_batch_size": 4, "eval_fraction": 0.0}
     trainer, tokenizer = train_reward_model(str(folder), pairs, settings, tmp_path / "work", "chatml", False)
     prompts = [eval_prompt(*row) for row in zip(pairs["src_lang"], pairs["trg_lang"], pairs["src_text"])]
     scored = tokenizer(reward_texts(tokenizer, prompts, list(pairs["chosen"])), add_special_tokens=False)["input_ids"]
@@ -392,8 +392,8 @@ def test_a_model_saved_in_shards_loads_in_the_next_stage(corpus, tiny_model, tmp
     from eax.scoring import load_reward_model
     from eax.training import save_trained
 
-    settings = {**trainer_settings(DEFAULT_CONFIG, "reward_model"), "epochs": 1,
-                "per_device_batch_size": 4, "eval_fraction": 0.0}
+    settings = {**trainer_settings(DEFAULT_CONFIG, "reward_model"), "num_train_epochs": 1,
+                "per_device_train_batch_size": 4, "eval_fraction": 0.0}
     trainer, tokenizer = train_reward_model(str(tiny_model), rm_pairs(corpus), settings, tmp_path / "work", "chatml",
                                             False)
     save_trained(trainer, tokenizer, str(tmp_path / "rm" / "config.json"), tmp_path / "work", max_shard_size="20KB")

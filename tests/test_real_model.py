@@ -24,9 +24,9 @@ TINY = {  # merged over config/smollm2.yaml: the same DAG at the smallest sizes 
     "corpus": {"ntrex128": {"path": str(SHARED_DATA / "ntrex128"), "first_segment": 0, "segments": 40}},
     "model": {"max_shard_size": "100MB"},  # the fp32 135M model (540 MB) in six shards plus an index
     "data": {"max_seed_rows": {"rm": 3, "x2x": 4}},
-    "sft": {"epochs": 0.1, "per_device_batch_size": 8},
+    "sft": {"num_train_epochs": 0.1, "per_device_train_batch_size": 8},
     "sampling": {"n": 3, "max_new_tokens": 24},
-    "reward_model": {"epochs": 1, "eval_fraction": 0.25},
+    "reward_model": {"num_train_epochs": 1, "eval_fraction": 0.25},
     "x2x": {"min_margin": 0.0, "min_margin_sweep": []},
     "reward_data": {"thresholds": {"chrf": {"min_margin": 0.0, "min_winner_score": 0.0}}},
     "preference": {"runs": [{"method": "dpo", "data": "eaxt_eaxe"}]},

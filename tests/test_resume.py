@@ -40,8 +40,8 @@ def sft_job(tmp_path_factory):
     save_model(model, tokenizer, root / "base")
     rows = template_and_count(instruction_rows(corpus, seed=1), AutoTokenizer.from_pretrained(root / "base"))
     rows.to_parquet(root / "sft.parquet")
-    hp = {**trainer_settings(load_config(ROOT / "config" / "config.yaml"), "sft"), "epochs": 4,
-          "per_device_batch_size": 4, "save_steps": SAVE_STEPS, "logging_steps": 1}
+    hp = {**trainer_settings(load_config(ROOT / "config" / "config.yaml"), "sft"), "num_train_epochs": 4,
+          "per_device_train_batch_size": 4, "save_steps": SAVE_STEPS, "logging_steps": 1}
     return root, {"base": str(root / "base"), "data_path": str(root / "sft.parquet"), "hp": hp,
                   "chat_template": "chatml", "trust_remote_code": False}
 
@@ -51,14 +51,16 @@ def run(arguments: dict, name: str, root: Path) -> subprocess.Popen:
 
     job = {**arguments, "work_dir": str(root / f"work-{name}"), "model_file": str(root / name / "model.safetensors")}
     environment = {**os.environ, "TRANSFORMERS_VERBOSITY": "info", "OMP_NUM_THREADS": "1"}
-    return subprocess.Popen([sys.executable, "-c", RUN_SFT, json.dumps(job)], env=environment, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # output to a file, not a pipe: a slow run's progress bars would fill a pipe nobody reads until it ends
+    with open(root / f"{name}.log", "a") as log:
+        return subprocess.Popen([sys.executable, "-c", RUN_SFT, json.dumps(job)], env=environment, text=True,
+                                stdout=log, stderr=subprocess.STDOUT)
 
 
 def test_a_killed_sft_run_resumes_from_its_checkpoint_and_ends_like_an_unbroken_one(sft_job):
     root, arguments = sft_job
     unbroken = run(arguments, "unbroken", root)
-    assert unbroken.wait(timeout=600) == 0, unbroken.stdout.read()[-3000:]
+    assert unbroken.wait(timeout=600) == 0, (root / "unbroken.log").read_text()[-3000:]
 
     killed = run(arguments, "killed", root)
     deadline = time.monotonic() + 300
@@ -71,8 +73,10 @@ def test_a_killed_sft_run_resumes_from_its_checkpoint_and_ends_like_an_unbroken_
     complete = last_checkpoint(root / "work-killed")  # the kill may land mid-save: that folder is skipped
     assert complete and not (root / "killed").exists()  # killed before the end, and nothing half-saved
 
+    (root / "killed.log").unlink()
     resumed = run(arguments, "killed", root)
-    output = resumed.communicate(timeout=600)[0]
+    resumed.wait(timeout=600)
+    output = (root / "killed.log").read_text()
     assert resumed.returncode == 0, output[-3000:]
     assert f"Continuing training from global step {complete.rsplit('-', 1)[1]}" in output  # not from step 0
 

@@ -20,8 +20,8 @@ def lora_config(settings: dict):
 
     return LoraConfig(
         r=settings["r"],
-        lora_alpha=settings["alpha"],
-        lora_dropout=settings["dropout"],
+        lora_alpha=settings["lora_alpha"],
+        lora_dropout=settings["lora_dropout"],
         target_modules=settings["target_modules"],
         task_type="CAUSAL_LM",
     )
@@ -32,10 +32,10 @@ def training_arguments(hp: dict, output_dir: Path) -> dict:
     return dict(
         output_dir=str(output_dir),
         learning_rate=hp["learning_rate"],
-        num_train_epochs=hp["epochs"],
-        per_device_train_batch_size=hp["per_device_batch_size"],
+        num_train_epochs=hp["num_train_epochs"],
+        per_device_train_batch_size=hp["per_device_train_batch_size"],
         gradient_accumulation_steps=hp["gradient_accumulation_steps"],
-        lr_scheduler_type=hp["lr_scheduler"],
+        lr_scheduler_type=hp["lr_scheduler_type"],
         warmup_ratio=hp["warmup_ratio"],
         weight_decay=hp["weight_decay"],
         max_grad_norm=hp["max_grad_norm"],
