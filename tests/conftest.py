@@ -69,21 +69,13 @@ def write_config(workdir: Path, name: str, edit, overlay: Path | None = None) ->
 SLOW_FIXTURES = {"finished_demo", "finished_smoke", "workflow_copy", "slurm_cluster"}  # they run Snakemake or a cluster
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items) -> None:
     """Mark `slow` every test that uses a fixture which runs the workflow or a cluster (a module that trains or
     runs Snakemake throughout says so itself: `pytestmark = pytest.mark.slow`); `make test-fast`
-    (pytest -m "not slow") runs the rest, every unit of the library, in about a minute.
-
-    `make test` runs two pytest-xdist workers (`--dist loadgroup`): every test of the full demo on one worker, every
-    test of the smoke run on one, and each other module's tests together, so a session or module fixture (the
-    demo, the smoke run, a cluster, a trained model) is made once, not once per worker."""
+    (pytest -m "not slow") runs the rest, every unit of the library."""
     for item in items:
         if SLOW_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.slow)
-        group = next((name for name in ("finished_demo", "finished_smoke") if name in item.fixturenames),
-                     item.module.__name__)
-        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture
