@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 from eax.chat import use_chat_model
-from eax.errors import UserInputError
 from eax.io import atomic_dir
 from eax.training_log import write_log_history
 from eax.weights import checked_model_path, load_options
@@ -63,9 +62,7 @@ def unknown_fields(config_class: type, names: dict) -> list[str]:
 
 def trl_config(config_class: type, fields: dict, overrides: dict):
     """`config_class` from the fields this workflow sets, with a config's `trl` mapping (trl's own field names,
-    checked when the config is read: eax.config) over them."""
-    if unknown := unknown_fields(config_class, overrides):
-        raise UserInputError(f"{', '.join(unknown)}: not a field of trl's {config_class.__name__}")
+    checked against the class when the config is read: eax.config) over them."""
     return config_class(**{**fields, **overrides})
 
 
